@@ -1,0 +1,51 @@
+import type {
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+} from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+
+import * as instance from './actions/instance';
+import { router } from './actions/router';
+import { listSearch } from './methods';
+
+export class ComposioMcp implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Composio MCP',
+		name: 'composioMcp',
+		icon: { light: 'file:../../icons/composio.svg', dark: 'file:../../icons/composio.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
+		description: "Create and manage your users' Composio MCP server instances",
+		defaults: { name: 'Composio MCP' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'composioMcpApi', required: true }],
+		properties: [
+			{
+				displayName: 'Resource',
+				name: 'resource',
+				type: 'options',
+				noDataExpression: true,
+				options: [
+					{
+						name: 'Instance',
+						value: 'instance',
+						description: "One end user's seat on an MCP server",
+					},
+				],
+				default: 'instance',
+			},
+			...instance.description,
+		],
+	};
+
+	methods = { listSearch };
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return await router.call(this);
+	}
+}

@@ -1,0 +1,72 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+
+import { errorFieldsOf } from './errorFields';
+import * as instance from './instance';
+
+type Operation = (this: IExecuteFunctions, itemIndex: number) => Promise<IDataObject[]>;
+
+const operations: Record<string, Record<string, Operation>> = {
+	instance: { create: instance.create.execute },
+};
+
+function asNodeError(
+	this: IExecuteFunctions,
+	error: unknown,
+	itemIndex: number,
+): NodeApiError | NodeOperationError {
+	if (error instanceof NodeApiError || error instanceof NodeOperationError) {
+		error.context.itemIndex ??= itemIndex;
+		return error;
+	}
+	return new NodeOperationError(this.getNode(), error as Error, { itemIndex });
+}
+
+/** The JSON a failed item carries on the error output, so the error branch can act on it. */
+function errorJson(error: NodeApiError | NodeOperationError): IDataObject {
+	return {
+		error: error.message,
+		description: error.description ?? null,
+		httpCode: error instanceof NodeApiError ? error.httpCode : null,
+		requestId: (error.context.requestId as string | undefined) ?? null,
+		...errorFieldsOf(error),
+	};
+}
+
+/**
+ * Runs the chosen operation for every input item. Each item comes out exactly once, paired to
+ * its input: its results, or (when the node continues on fail) its error.
+ */
+export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	const items = this.getInputData();
+	const returnData: INodeExecutionData[] = [];
+
+	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+		try {
+			const resource = this.getNodeParameter('resource', itemIndex) as string;
+			const operation = this.getNodeParameter('operation', itemIndex) as string;
+			const execute = operations[resource]?.[operation];
+			if (!execute) {
+				throw new NodeOperationError(
+					this.getNode(),
+					`The operation "${operation}" is not supported for resource "${resource}"`,
+					{ itemIndex },
+				);
+			}
+			const results = await execute.call(this, itemIndex);
+			for (const json of results) {
+				returnData.push({ json, pairedItem: { item: itemIndex } });
+			}
+		} catch (error) {
+			const nodeError = asNodeError.call(this, error, itemIndex);
+			if (!this.continueOnFail()) throw nodeError;
+			returnData.push({
+				json: errorJson(nodeError),
+				error: nodeError,
+				pairedItem: { item: itemIndex },
+			});
+		}
+	}
+
+	return [returnData];
+}
