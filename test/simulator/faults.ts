@@ -1,0 +1,58 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-imports -- test tooling: it runs servers and n8n processes on loopback; these rules are n8n Cloud's runtime rules for node code, which this file is not */
+import type { ServerResponse } from 'node:http';
+
+import type { Fault, RecordedRequest } from './types';
+
+function pathMatches(pattern: string | RegExp, request: RecordedRequest): boolean {
+	const candidates = [request.path, request.rawPath.split('?')[0], request.rawPath];
+	if (typeof pattern === 'string') return candidates.includes(pattern);
+	return candidates.some((candidate) => {
+		pattern.lastIndex = 0;
+		return pattern.test(candidate);
+	});
+}
+
+/** Injected faults in the order given; each answers `times` matching requests, then goes. */
+export class FaultQueue {
+	private queue: Array<{ fault: Fault; remaining: number }> = [];
+
+	add(fault: Fault): void {
+		const times = fault.times ?? 1;
+		if (!(times > 0)) throw new Error(`fault.times must be positive, got ${times}`);
+		this.queue.push({ fault: { ...fault }, remaining: times });
+	}
+
+	/** The first fault matching the request, used up by one. */
+	take(request: RecordedRequest): Fault | undefined {
+		const index = this.queue.findIndex(
+			({ fault }) =>
+				(fault.method === undefined || fault.method.toUpperCase() === request.method) &&
+				(fault.path === undefined || pathMatches(fault.path, request)),
+		);
+		if (index < 0) return undefined;
+		const entry = this.queue[index];
+		if (--entry.remaining <= 0) this.queue.splice(index, 1);
+		return entry.fault;
+	}
+
+	clear(): void {
+		this.queue = [];
+	}
+}
+
+/** Answers exactly as the fault says: no envelope, no validation, no added headers. */
+export function sendFault(res: ServerResponse, fault: Fault): void {
+	const headers: Record<string, string> = {};
+	let payload = '';
+	if (fault.body !== undefined) {
+		payload = typeof fault.body === 'string' ? fault.body : JSON.stringify(fault.body);
+		headers['content-type'] = fault.contentType ?? 'application/json; charset=utf-8';
+	} else if (fault.contentType) {
+		headers['content-type'] = fault.contentType;
+	}
+	headers['content-length'] = String(Buffer.byteLength(payload));
+	for (const [name, value] of Object.entries(fault.headers ?? {}))
+		headers[name.toLowerCase()] = value;
+	res.writeHead(fault.status ?? 500, headers);
+	res.end(payload);
+}

@@ -1,0 +1,121 @@
+/** A deliberately off-spec answer, queued with `Simulator.inject`. */
+export interface Fault {
+	method?: string;
+	/** A string equals the decoded path or the raw path (with or without query); a RegExp tests either. */
+	path?: string | RegExp;
+	/** How many requests this fault answers; default 1. */
+	times?: number;
+	/** Default 500. */
+	status?: number;
+	/** An object is sent as JSON; a string is sent raw. */
+	body?: unknown;
+	/** Default `application/json; charset=utf-8`, also for string bodies (set it for HTML). */
+	contentType?: string;
+	headers?: Record<string, string>;
+	/** Delay before answering (or before resetting the socket). */
+	delayMs?: number;
+	/** With delayMs: delay, then answer normally. */
+	passThrough?: boolean;
+	/** Reset the socket without answering. */
+	destroy?: boolean;
+}
+
+export interface RecordedRequest {
+	method: string;
+	/** Exactly as received, before decoding, query included. */
+	rawPath: string;
+	/** Decoded path without query. */
+	path: string;
+	query: Record<string, string>;
+	headers: Record<string, string | string[] | undefined>;
+	/** Parsed JSON when the body is JSON, else the raw text; undefined when empty. */
+	body: unknown;
+	rawBody: string;
+}
+
+export interface ServerRecord {
+	id: string;
+	name: string;
+	auth_config_ids: string[];
+	toolkits: string[];
+	allowed_tools: string[];
+	managed_auth_via_composio: boolean;
+	created_at: string;
+	updated_at: string;
+	deleted: boolean;
+}
+
+export interface InstanceRecord {
+	id: string;
+	instance_id: string;
+	mcp_server_id: string;
+	created_at: string;
+	updated_at: string;
+}
+
+export const ACCOUNT_STATUSES = [
+	'INITIALIZING',
+	'INITIATED',
+	'ACTIVE',
+	'FAILED',
+	'EXPIRED',
+	'INACTIVE',
+] as const;
+
+export interface AccountRecord {
+	id: string;
+	user_id: string;
+	auth_config_id: string;
+	toolkit: string;
+	status: string;
+	created_at: string;
+	updated_at: string;
+}
+
+export interface AuthConfigRecord {
+	id: string;
+	uuid: string;
+	name: string;
+	toolkit: string;
+	auth_scheme: string;
+	is_composio_managed: boolean;
+	created_at: string;
+}
+
+export interface Simulator {
+	/** `http://127.0.0.1:<port>` */
+	url: string;
+	apiKey: string;
+	requests: RecordedRequest[];
+	/** Every spec violation seen in a request received or an answer sent. */
+	violations: string[];
+	/** Queued; the first matching fault answers instead of the normal route. */
+	inject(fault: Fault): void;
+	addServer(
+		server?: Partial<{
+			id: string;
+			name: string;
+			auth_config_ids: string[];
+			toolkits: string[];
+			allowed_tools: string[];
+		}>,
+	): ServerRecord;
+	connectAccount(
+		userId: string,
+		authConfigId: string,
+		opts?: { status?: string; toolkit?: string },
+	): void;
+	/** Live instances of a server. */
+	instancesOf(serverId: string): InstanceRecord[];
+	/** How many times an instance was actually created (for duplicate checks). */
+	createCount(serverId: string, userId: string): number;
+	/** Clears state, requests, violations and faults. */
+	reset(): void;
+	close(): Promise<void>;
+}
+
+export interface SimulatorOptions {
+	apiKey?: string;
+	/** Delays every answer. */
+	latencyMs?: number;
+}
