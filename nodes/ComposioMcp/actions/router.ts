@@ -22,14 +22,21 @@ function asNodeError(
 	return new NodeOperationError(this.getNode(), error as Error, { itemIndex });
 }
 
-/** The JSON a failed item carries on the error output, so the error branch can act on it. */
+/**
+ * The JSON a failed item carries, so the error branch can act on it. n8n's engine sends an item
+ * to the error output only when its JSON holds nothing but `error`, `message` and `details` (an
+ * item with `item.error` set is reduced to `{ error }`, losing the rest), so the facts sit in
+ * `details`, the same on either continue setting.
+ */
 function errorJson(error: NodeApiError | NodeOperationError): IDataObject {
 	return {
 		error: error.message,
-		description: error.description ?? null,
-		httpCode: error instanceof NodeApiError ? error.httpCode : null,
-		requestId: (error.context.requestId as string | undefined) ?? null,
-		...errorFieldsOf(error),
+		details: {
+			description: error.description ?? null,
+			httpCode: error instanceof NodeApiError ? error.httpCode : null,
+			requestId: (error.context.requestId as string | undefined) ?? null,
+			...errorFieldsOf(error),
+		},
 	};
 }
 
@@ -62,7 +69,6 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 			if (!this.continueOnFail()) throw nodeError;
 			returnData.push({
 				json: errorJson(nodeError),
-				error: nodeError,
 				pairedItem: { item: itemIndex },
 			});
 		}

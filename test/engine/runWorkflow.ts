@@ -1,0 +1,89 @@
+/**
+ * Runs the Composio MCP node inside n8n's real engine (see engine.ts): Manual Trigger → Test Items →
+ * Composio MCP, with a `composioMcpApi` credential authenticated by the credential class's own
+ * `authenticate` block, and requests going through n8n's OutboundHttp to 127.0.0.1.
+ */
+import type { IDataObject, INodeListSearchResult, INodeParameters, OnError } from 'n8n-workflow';
+
+import { ComposioMcpApi } from '../../credentials/ComposioMcpApi.credentials';
+import { ComposioMcp } from '../../nodes/ComposioMcp/ComposioMcp.node';
+import type { NodeRun } from './engine';
+import { TestEngine } from './engine';
+
+export type { NodeRun } from './engine';
+export { dump } from './engine';
+
+/** The type name n8n gives the node when the package is installed as a community package. */
+export const COMPOSIO_NODE_TYPE = 'n8n-nodes-composio-mcp.composioMcp';
+export const COMPOSIO_NODE_NAME = 'Composio MCP';
+
+export interface ComposioCredentials {
+	apiKey: string;
+	baseUrl?: string;
+}
+
+export interface RunComposioNodeOptions {
+	items: IDataObject[];
+	/** Node parameters; resource and operation default to instance/create. */
+	parameters: INodeParameters;
+	credentials: ComposioCredentials;
+	/** The node's On Error setting; n8n's default is stopWorkflow. */
+	onError?: OnError;
+}
+
+let engine: TestEngine | undefined;
+
+function getEngine(): TestEngine {
+	engine ??= new TestEngine({
+		nodeTypes: { [COMPOSIO_NODE_TYPE]: new ComposioMcp() },
+		credentialTypes: [new ComposioMcpApi()],
+	});
+	return engine;
+}
+
+/** A resource locator value, as the editor stores it. */
+export function serverLocator(value: string, mode: 'id' | 'list' = 'id') {
+	return { __rl: true, mode, value };
+}
+
+/** Parameters for instance/create; `userId` is usually an expression reading the item. */
+export function createInstanceParameters(serverId: string, userId = '={{ $json.userId }}') {
+	return {
+		resource: 'instance',
+		operation: 'create',
+		serverId: serverLocator(serverId),
+		userId,
+	};
+}
+
+export async function runComposioNode(options: RunComposioNodeOptions): Promise<NodeRun> {
+	const { apiKey, baseUrl } = options.credentials;
+	return await getEngine().runNode({
+		type: COMPOSIO_NODE_TYPE,
+		name: COMPOSIO_NODE_NAME,
+		parameters: { resource: 'instance', operation: 'create', ...options.parameters },
+		items: options.items,
+		credentials: {
+			type: 'composioMcpApi',
+			data: baseUrl === undefined ? { apiKey } : { apiKey, baseUrl },
+		},
+		onError: options.onError,
+	});
+}
+
+/** Calls the node's Server list search as the editor would, through a real LoadOptionsContext. */
+export async function searchServers(
+	credentials: ComposioCredentials,
+	filter?: string,
+	paginationToken?: string,
+): Promise<INodeListSearchResult> {
+	const context = getEngine().loadOptionsContext({
+		type: COMPOSIO_NODE_TYPE,
+		name: COMPOSIO_NODE_NAME,
+		parameters: { resource: 'instance', operation: 'create', serverId: serverLocator('', 'list') },
+		credentials: { type: 'composioMcpApi', data: { ...credentials } },
+		path: 'parameters.serverId',
+	});
+	const node = new ComposioMcp();
+	return await node.methods.listSearch.searchServers.call(context, filter, paginationToken);
+}
