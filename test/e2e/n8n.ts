@@ -1,0 +1,175 @@
+/* eslint-disable @n8n/community-nodes/no-dangerous-functions, @n8n/community-nodes/no-hardcoded-secrets, @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- test tooling: it runs servers and n8n processes on loopback; these rules are n8n Cloud's runtime rules for node code, which this file is not */
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export interface CommandResult {
+	code: number | null;
+	stdout: string;
+	stderr: string;
+}
+
+export interface ExecuteResult extends CommandResult {
+	/** `n8n execute --rawOutput`'s JSON, when it printed one. */
+	run?: RunOutput;
+}
+
+export interface RunItem {
+	json: Record<string, unknown>;
+	pairedItem?: { item: number; input?: number } | Array<{ item: number; input?: number }>;
+	error?: unknown;
+}
+
+export interface TaskData {
+	executionStatus?: string;
+	error?: { message?: string; description?: string };
+	data?: { main: Array<RunItem[] | null> };
+}
+
+export interface RunOutput {
+	data: {
+		resultData: {
+			runData: Record<string, TaskData[]>;
+			error?: { message?: string; description?: string; httpCode?: string | null };
+			lastNodeExecuted?: string;
+		};
+	};
+}
+
+function required(name: string): string {
+	const value = process.env[name];
+	if (!value) {
+		throw new Error(`${name} is not set: run the end-to-end suite with \`npm run test:e2e\``);
+	}
+	return value;
+}
+
+async function freePort(): Promise<number> {
+	return await new Promise((resolve, reject) => {
+		const server = createServer();
+		server.once('error', reject);
+		server.listen(0, '127.0.0.1', () => {
+			const address = server.address();
+			const port = typeof address === 'object' && address ? address.port : 0;
+			server.close(() => resolve(port));
+		});
+	});
+}
+
+/** Parses the run from the first line that starts with `{`; n8n prints log lines before it. */
+export function parseRun(stdout: string): RunOutput | undefined {
+	const lines = stdout.split('\n');
+	const start = lines.findIndex((line) => line.startsWith('{'));
+	if (start === -1) return undefined;
+	let end = lines.length;
+	while (end > start && !lines[end - 1].startsWith('}')) end--;
+	return JSON.parse(lines.slice(start, end).join('\n')) as RunOutput;
+}
+
+/**
+ * A throwaway n8n instance: its own user folder (SQLite database, settings) with the packed node
+ * extracted where n8n looks for installed community packages. Every command boots n8n afresh.
+ */
+export class N8n {
+	readonly folder: string;
+
+	/** Everything n8n printed, for the check that no secret leaks into logs. */
+	readonly transcript: string[] = [];
+
+	private constructor(
+		folder: string,
+		private readonly env: NodeJS.ProcessEnv,
+	) {
+		this.folder = folder;
+	}
+
+	static async create(): Promise<N8n> {
+		const tarball = required('E2E_TARBALL');
+		const folder = mkdtempSync(join(process.env.E2E_WORK_DIR ?? tmpdir(), 'n8n-user-'));
+		// n8n scans <user folder>/.n8n/nodes/node_modules/n8n-nodes-* at start; no package.json
+		// listing is needed (n8n writes its own empty one there on first start).
+		const packageDir = join(folder, '.n8n', 'nodes', 'node_modules', 'n8n-nodes-composio-mcp');
+		mkdirSync(packageDir, { recursive: true });
+		execFileSync('tar', ['-xzf', tarball, '-C', packageDir, '--strip-components=1']);
+
+		const env: NodeJS.ProcessEnv = {};
+		// Jest's own variables must not reach n8n: with NODE_ENV=test n8n refuses to load nodes.
+		for (const [key, value] of Object.entries(process.env)) {
+			if (/^(N8N_|DB_|NODE_ENV$|NODE_OPTIONS$|JEST_|.*_PROXY$)/i.test(key)) continue;
+			env[key] = value;
+		}
+		Object.assign(env, {
+			NODE_ENV: 'production',
+			N8N_USER_FOLDER: folder,
+			N8N_ENCRYPTION_KEY: 'e2e-fixed-encryption-key-0123456789',
+			N8N_DIAGNOSTICS_ENABLED: 'false',
+			N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
+			N8N_TEMPLATES_ENABLED: 'false',
+			N8N_PERSONALIZATION_ENABLED: 'false',
+			N8N_COMMUNITY_PACKAGES_ENABLED: 'true',
+			N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'true',
+			// `execute` prints nothing below info.
+			N8N_LOG_LEVEL: 'info',
+			// The task broker (for the Code node) listens on a fixed port by default; another n8n on
+			// this machine must not make the run fail.
+			N8N_RUNNERS_BROKER_PORT: String(await freePort()),
+			// The simulator is on loopback. Rather than leave n8n's SSRF protection off (its default),
+			// turn it on and allow exactly 127.0.0.1: the runs then go through the same guard as in a
+			// hardened production instance.
+			N8N_SSRF_PROTECTION_ENABLED: 'true',
+			N8N_SSRF_ALLOWED_IP_RANGES: '127.0.0.1/32',
+		});
+		return new N8n(folder, env);
+	}
+
+	async command(args: string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<CommandResult> {
+		const node = required('E2E_NODE24');
+		const bin = required('E2E_N8N_BIN');
+		// Asynchronous on purpose: the simulator answers from this same process.
+		return await new Promise((resolve, reject) => {
+			const child = spawn(node, [bin, ...args], {
+				cwd: this.folder,
+				env: { ...this.env, ...extraEnv },
+				stdio: ['ignore', 'pipe', 'pipe'],
+				// Below jest's test timeout, so that a hung n8n is killed rather than left running.
+				timeout: 100_000,
+			});
+			const out: Buffer[] = [];
+			const err: Buffer[] = [];
+			child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
+			child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
+			child.once('error', reject);
+			child.once('close', (code) => {
+				const result = {
+					code,
+					stdout: Buffer.concat(out).toString('utf8'),
+					stderr: Buffer.concat(err).toString('utf8'),
+				};
+				this.transcript.push(result.stdout, result.stderr);
+				resolve(result);
+			});
+		});
+	}
+
+	/** Writes `content` as JSON into the user folder and imports it. */
+	async import(kind: 'credentials' | 'workflow', content: unknown): Promise<CommandResult> {
+		const file = join(this.folder, `import-${kind}.json`);
+		writeFileSync(file, JSON.stringify(content));
+		try {
+			return await this.command([`import:${kind}`, `--input=${file}`]);
+		} finally {
+			rmSync(file, { force: true });
+		}
+	}
+
+	async execute(workflowId: string, extraEnv: NodeJS.ProcessEnv = {}): Promise<ExecuteResult> {
+		const result = await this.command(['execute', `--id=${workflowId}`, '--rawOutput'], extraEnv);
+		return { ...result, run: parseRun(result.stdout) };
+	}
+
+	dispose(): void {
+		if (!process.env.E2E_KEEP) rmSync(this.folder, { recursive: true, force: true });
+	}
+}
