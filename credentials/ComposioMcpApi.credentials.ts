@@ -35,6 +35,21 @@ export class ComposioMcpApi implements ICredentialType {
 			description:
 				'Change only for a self-hosted or proxied Composio. An http(s) URL, with or without a trailing slash.',
 		},
+		{
+			displayName: 'API Version',
+			name: 'apiVersion',
+			type: 'options',
+			options: [
+				{ name: 'V3', value: 'v3', description: 'Paths under /api/v3' },
+				{
+					name: 'V3.1',
+					value: 'v3.1',
+					description: "Paths under /api/v3.1, Composio's current prefix",
+				},
+			],
+			default: 'v3',
+			description: 'Both serve the same MCP requests and answers',
+		},
 	];
 
 	// Composio answers 401 when more than one credential header is sent, so x-api-key is the only one.
@@ -51,7 +66,7 @@ export class ComposioMcpApi implements ICredentialType {
 	test: ICredentialTestRequest = {
 		request: {
 			baseURL: '={{$credentials.baseUrl.trim().replace(/\\/+$/, "")}}',
-			url: '/api/v3/mcp/servers',
+			url: '=/api/{{$credentials.apiVersion || "v3"}}/mcp/servers',
 			qs: { limit: 1 },
 		},
 	};

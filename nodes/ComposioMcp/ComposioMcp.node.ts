@@ -8,6 +8,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 
 import * as instance from './actions/instance';
 import { router } from './actions/router';
+import * as server from './actions/server';
 import { listSearch } from './methods';
 
 export class ComposioMcp implements INodeType {
@@ -36,10 +37,16 @@ export class ComposioMcp implements INodeType {
 						value: 'instance',
 						description: "One end user's seat on an MCP server",
 					},
+					{
+						name: 'Server',
+						value: 'server',
+						description: 'An MCP server: a bundle of toolkits and auth configs',
+					},
 				],
 				default: 'instance',
 			},
 			...instance.description,
+			...server.description,
 		],
 	};
 

@@ -1,5 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+const UUID = '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}';
+
 /** The Server picker every operation on a server shares. */
 export const serverLocator: INodeProperties = {
 	displayName: 'Server',
@@ -24,5 +26,46 @@ export const serverLocator: INodeProperties = {
 			type: 'string',
 			placeholder: 'e.g. 4f0c7e8a-1b2c-4d3e-9f00-123456789abc',
 		},
+		{
+			// Composio dashboard links to a server carry its UUID in the path.
+			displayName: 'By URL',
+			name: 'url',
+			type: 'string',
+			placeholder: 'e.g. https://platform.composio.dev/…/mcp/4f0c7e8a-1b2c-4d3e-9f00-123456789abc',
+			validation: [
+				{
+					type: 'regex',
+					properties: {
+						regex: `https?://.*${UUID}.*`,
+						errorMessage: "Paste a Composio dashboard link that contains the server's ID",
+					},
+				},
+			],
+			extractValue: { type: 'regex', regex: `https?://.*?(${UUID})` },
+		},
 	],
 };
+
+/** n8n's usual Return All / Limit pair, for one resource and operation. */
+export function returnAllOrLimit(resource: string, operation: string): INodeProperties[] {
+	const show = { resource: [resource], operation: [operation] };
+	return [
+		{
+			displayName: 'Return All',
+			name: 'returnAll',
+			type: 'boolean',
+			default: false,
+			description: 'Whether to return all results or only up to a given limit',
+			displayOptions: { show },
+		},
+		{
+			displayName: 'Limit',
+			name: 'limit',
+			type: 'number',
+			typeOptions: { minValue: 1 },
+			default: 50,
+			description: 'Max number of results to return',
+			displayOptions: { show: { ...show, returnAll: [false] } },
+		},
+	];
+}

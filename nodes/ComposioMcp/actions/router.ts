@@ -1,13 +1,24 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { errorFieldsOf } from './errorFields';
+import type { ItemContext, OperationExecute } from './common';
 import * as instance from './instance';
+import * as server from './server';
 
-type Operation = (this: IExecuteFunctions, itemIndex: number) => Promise<IDataObject[]>;
-
-const operations: Record<string, Record<string, Operation>> = {
-	instance: { create: instance.create.execute },
+const operations: Record<string, Record<string, OperationExecute>> = {
+	instance: {
+		create: instance.create.execute,
+		delete: instance.delete.execute,
+		getAll: instance.getAll.execute,
+	},
+	server: {
+		create: server.create.execute,
+		delete: server.delete.execute,
+		generateUrl: server.generateUrl.execute,
+		get: server.get.execute,
+		getAll: server.getAll.execute,
+		update: server.update.execute,
+	},
 };
 
 function asNodeError(
@@ -28,27 +39,28 @@ function asNodeError(
  * item with `item.error` set is reduced to `{ error }`, losing the rest), so the facts sit in
  * `details`, the same on either continue setting.
  */
-function errorJson(error: NodeApiError | NodeOperationError): IDataObject {
+function errorJson(error: NodeApiError | NodeOperationError, fields: IDataObject): IDataObject {
 	return {
 		error: error.message,
 		details: {
 			description: error.description ?? null,
 			httpCode: error instanceof NodeApiError ? error.httpCode : null,
 			requestId: (error.context.requestId as string | undefined) ?? null,
-			...errorFieldsOf(error),
+			...fields,
 		},
 	};
 }
 
 /**
- * Runs the chosen operation for every input item. Each item comes out exactly once, paired to
- * its input: its results, or (when the node continues on fail) its error.
+ * Runs the chosen operation for every input item. Each item comes out paired to its input: its
+ * results (one item per element for lists), or, when the node continues on fail, its error.
  */
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
 	const returnData: INodeExecutionData[] = [];
 
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+		const item: ItemContext = { itemIndex, fields: {} };
 		try {
 			const resource = this.getNodeParameter('resource', itemIndex) as string;
 			const operation = this.getNodeParameter('operation', itemIndex) as string;
@@ -60,7 +72,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 					{ itemIndex },
 				);
 			}
-			const results = await execute.call(this, itemIndex);
+			const results = await execute.call(this, item);
 			for (const json of results) {
 				returnData.push({ json, pairedItem: { item: itemIndex } });
 			}
@@ -68,7 +80,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 			const nodeError = asNodeError.call(this, error, itemIndex);
 			if (!this.continueOnFail()) throw nodeError;
 			returnData.push({
-				json: errorJson(nodeError),
+				json: errorJson(nodeError, item.fields),
 				pairedItem: { item: itemIndex },
 			});
 		}

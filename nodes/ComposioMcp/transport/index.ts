@@ -15,7 +15,7 @@ import type {
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { describeComposioError, excerpt, parseBody } from './errors';
-import { API_PREFIX, normalizeBaseUrl } from './url';
+import { apiPrefix, normalizeBaseUrl } from './url';
 
 export const CREDENTIAL_TYPE = 'composioMcpApi';
 
@@ -93,11 +93,19 @@ export async function composioApiRequest(
 		});
 	}
 
+	const prefix = apiPrefix(credentials.apiVersion);
+	if (!prefix) {
+		throw new NodeOperationError(node, `Unknown API version "${String(credentials.apiVersion)}"`, {
+			description: "Pick V3 or V3.1 in the credential's API Version.",
+			itemIndex,
+		});
+	}
+
 	let response: IN8nHttpFullResponse;
 	try {
 		response = (await this.helpers.httpRequestWithAuthentication.call(this, CREDENTIAL_TYPE, {
 			method,
-			url: `${baseUrl}${API_PREFIX}${path}`,
+			url: `${baseUrl}${prefix}${path}`,
 			body,
 			qs,
 			json: true,

@@ -1,5 +1,11 @@
-/** Composio's API prefix; v3.1 serves the same MCP shapes (see API.md). */
-export const API_PREFIX = '/api/v3';
+/** Composio's API versions; v3.1 serves the same MCP shapes under another prefix. */
+export const API_VERSIONS = ['v3', 'v3.1'] as const;
+
+/** The path prefix for the credential's API version; an unset one (older credentials) is v3. */
+export function apiPrefix(version: unknown): string | undefined {
+	if (version === undefined || version === null || version === '') return '/api/v3';
+	return (API_VERSIONS as readonly unknown[]).includes(version) ? `/api/${version}` : undefined;
+}
 
 export const DEFAULT_BASE_URL = 'https://backend.composio.dev';
 

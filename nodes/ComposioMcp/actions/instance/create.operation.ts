@@ -1,11 +1,15 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+import { NodeApiError } from 'n8n-workflow';
 
-import { parseId, parsePathId } from '../../helpers/validation';
 import { composioApiRequest } from '../../transport';
+import { requestAllPages } from '../../transport/pagination';
 import { buildPath } from '../../transport/url';
+import { settle } from '../../helpers/settle';
+import type { ItemContext } from '../common';
+import { readId, readServerId } from '../common';
 import { serverLocator } from '../common.descriptions';
-import { attachErrorFields } from '../errorFields';
+import { generateUrls } from '../server/generateUrl.operation';
+import { ensureConnected } from './connectedAccounts';
 
 const showFor = { show: { resource: ['instance'], operation: ['create'] } };
 
@@ -22,56 +26,148 @@ export const description: INodeProperties[] = [
 			"Your own ID for the end user, e.g. their email or your app's user ID. Composio uses it as the instance ID, so each user gets one instance per server.",
 		displayOptions: showFor,
 	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		displayOptions: showFor,
+		options: [
+			{
+				displayName: 'Callback URL',
+				name: 'callbackUrl',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. https://app.example.com/connected',
+				description:
+					'With Check Connected Accounts First: where users land after connecting. When set, a user who is not connected yet gets one connect link per missing auth config on the failed item.',
+			},
+			{
+				displayName: 'Check Connected Accounts First',
+				name: 'checkConnectedAccounts',
+				type: 'boolean',
+				default: false,
+				description:
+					"Whether to check that the user has an active connected account for each of the server's auth configs before creating, and fail the item naming what is missing",
+			},
+			{
+				displayName: 'If It Already Exists',
+				name: 'ifExists',
+				type: 'options',
+				options: [
+					{
+						name: 'Error',
+						value: 'error',
+						description: 'The item fails, saying the instance already exists',
+					},
+					{
+						name: 'Return Existing',
+						value: 'returnExisting',
+						description:
+							'The existing instance comes out on the success output, with alreadyExisted: true',
+					},
+				],
+				default: 'error',
+				description: 'What to do when the user already has an instance on this server',
+			},
+			{
+				displayName: 'Include MCP URL',
+				name: 'includeMcpUrl',
+				type: 'boolean',
+				default: false,
+				description: "Whether to add the user's MCP URL (mcpUrl) to the output",
+			},
+		],
+	},
 ];
 
 /** Composio's duplicate answer is 409, though its spec also allows a 400 with the same message. */
-function isDuplicate(error: NodeApiError): boolean {
+function isDuplicate(error: unknown): error is NodeApiError {
 	return (
-		error.httpCode === '409' || (error.httpCode === '400' && /already exists/i.test(error.message))
+		error instanceof NodeApiError &&
+		(error.httpCode === '409' ||
+			(error.httpCode === '400' && /already exists/i.test(error.message)))
 	);
 }
 
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
-	const rawServerId = this.getNodeParameter('serverId', itemIndex, '', { extractValue: true });
-	const rawUserId = this.getNodeParameter('userId', itemIndex, '');
-	const serverId = parsePathId(rawServerId, 'Server');
-	const userId = parseId(rawUserId, 'User ID');
-	const fields: IDataObject = {
-		serverId: serverId.ok ? serverId.value : (rawServerId as IDataObject[string]),
-		userId: userId.ok ? userId.value : (rawUserId as IDataObject[string]),
-	};
-
-	const invalid = (message: string) =>
-		attachErrorFields(
-			new NodeOperationError(this.getNode(), message, {
-				itemIndex,
-				description: 'Nothing was sent to Composio for this item.',
-			}),
-			fields,
-		);
-	if (!serverId.ok) throw invalid(serverId.message);
-	if (!userId.ok) throw invalid(userId.message);
-
-	try {
-		const instance = await composioApiRequest.call(this, {
-			method: 'POST',
-			path: buildPath('/mcp/servers/{serverId}/instances', { serverId: serverId.value }),
-			body: { user_id: userId.value },
-			itemIndex,
-		});
-		return [instance];
-	} catch (error) {
-		if (error instanceof NodeApiError && isDuplicate(error)) {
-			if (!/already exists/i.test(error.message)) {
-				error.message = `An instance for user "${userId.value}" already exists on this server`;
-			}
-			error.description = [
-				`User "${userId.value}" already has an instance on server ${serverId.value}.`,
-				error.description,
-			]
-				.filter(Boolean)
-				.join(' ');
-		}
-		throw attachErrorFields(error, fields);
+function describeDuplicate(
+	error: NodeApiError,
+	serverId: string,
+	userId: string,
+	returnExisting: boolean,
+): NodeApiError {
+	if (!/already exists/i.test(error.message)) {
+		error.message = `An instance for user "${userId}" already exists on this server`;
 	}
+	error.description = [
+		`User "${userId}" already has an instance on server ${serverId}.`,
+		returnExisting ? undefined : 'Set If It Already Exists to Return Existing to reuse it.',
+		error.description,
+	]
+		.filter(Boolean)
+		.join(' ');
+	return error;
+}
+
+async function findInstance(
+	this: IExecuteFunctions,
+	serverId: string,
+	userId: string,
+	itemIndex: number,
+): Promise<IDataObject | undefined> {
+	const matches = await requestAllPages.call(this, {
+		method: 'GET',
+		path: buildPath('/mcp/servers/{serverId}/instances', { serverId }),
+		qs: { search: userId },
+		itemsKey: 'instances',
+		itemIndex,
+	});
+	// search matches parts of ids; the instance is the one whose id is exactly the user's.
+	return matches.find((instance) => instance.instance_id === userId);
+}
+
+export async function execute(this: IExecuteFunctions, item: ItemContext): Promise<IDataObject[]> {
+	const { itemIndex, fields } = item;
+	fields.userId = this.getNodeParameter('userId', itemIndex, '') as IDataObject[string];
+	const serverId = readServerId.call(this, item);
+	const userId = readId.call(this, item, 'userId', 'User ID', { inPath: false });
+	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	const returnExisting = options.ifExists === 'returnExisting';
+
+	if (options.checkConnectedAccounts) {
+		const callbackUrl = String(options.callbackUrl ?? '').trim() || undefined;
+		await ensureConnected.call(this, item, serverId, userId, callbackUrl);
+	}
+
+	const created = await settle(
+		composioApiRequest.call(this, {
+			method: 'POST',
+			path: buildPath('/mcp/servers/{serverId}/instances', { serverId }),
+			body: { user_id: userId },
+			itemIndex,
+		}),
+	);
+	let instance: IDataObject;
+	let alreadyExisted = false;
+	if (created.ok) {
+		instance = created.value;
+	} else {
+		const { error } = created;
+		if (!isDuplicate(error)) throw error;
+		const existing = returnExisting
+			? await findInstance.call(this, serverId, userId, itemIndex)
+			: undefined;
+		if (!existing) throw describeDuplicate(error, serverId, userId, returnExisting);
+		instance = existing;
+		alreadyExisted = true;
+	}
+
+	const output: IDataObject = { ...instance };
+	if (returnExisting) output.alreadyExisted = alreadyExisted;
+	if (options.includeMcpUrl) {
+		const urls = await generateUrls.call(this, serverId, { user_ids: [userId] }, itemIndex);
+		output.mcpUrl = Array.isArray(urls.user_ids_url) ? (urls.user_ids_url[0] ?? null) : null;
+	}
+	return [output];
 }

@@ -1,0 +1,46 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import { composioApiRequest } from '../../transport';
+import { buildPath } from '../../transport/url';
+import type { ItemContext } from '../common';
+import { readId, readServerId } from '../common';
+import { serverLocator } from '../common.descriptions';
+
+const showFor = { show: { resource: ['instance'], operation: ['delete'] } };
+
+export const description: INodeProperties[] = [
+	{
+		displayName:
+			"Composio also deletes this user's connected accounts for the server's auth configs: the user has to connect again to use any server with those auth configs.",
+		name: 'deleteInstanceNotice',
+		type: 'notice',
+		default: '',
+		displayOptions: showFor,
+	},
+	{ ...serverLocator, displayOptions: showFor },
+	{
+		displayName: 'User ID',
+		name: 'userId',
+		type: 'string',
+		required: true,
+		default: '',
+		description: 'The user whose instance to delete (the instance ID is the user ID)',
+		displayOptions: showFor,
+	},
+];
+
+export async function execute(this: IExecuteFunctions, item: ItemContext): Promise<IDataObject[]> {
+	const { itemIndex, fields } = item;
+	fields.userId = this.getNodeParameter('userId', itemIndex, '') as IDataObject[string];
+	const serverId = readServerId.call(this, item);
+	const userId = readId.call(this, item, 'userId', 'User ID', { inPath: true });
+	const answer = await composioApiRequest.call(this, {
+		method: 'DELETE',
+		path: buildPath('/mcp/servers/{serverId}/instances/{instanceId}', {
+			serverId,
+			instanceId: userId,
+		}),
+		itemIndex,
+	});
+	return [{ ...answer, serverId, userId }];
+}

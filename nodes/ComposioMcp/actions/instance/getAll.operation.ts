@@ -1,0 +1,37 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import { requestAllPages } from '../../transport/pagination';
+import { buildPath } from '../../transport/url';
+import type { ItemContext } from '../common';
+import { readLimit, readServerId } from '../common';
+import { returnAllOrLimit, serverLocator } from '../common.descriptions';
+
+const showFor = { show: { resource: ['instance'], operation: ['getAll'] } };
+
+export const description: INodeProperties[] = [
+	{ ...serverLocator, displayOptions: showFor },
+	...returnAllOrLimit('instance', 'getAll'),
+	{
+		displayName: 'Search',
+		name: 'search',
+		type: 'string',
+		default: '',
+		placeholder: 'e.g. user_123',
+		description: 'Only instances whose user ID contains this text',
+		displayOptions: showFor,
+	},
+];
+
+export async function execute(this: IExecuteFunctions, item: ItemContext): Promise<IDataObject[]> {
+	const { itemIndex } = item;
+	const serverId = readServerId.call(this, item);
+	const search = String(this.getNodeParameter('search', itemIndex, '') ?? '').trim();
+	return await requestAllPages.call(this, {
+		method: 'GET',
+		path: buildPath('/mcp/servers/{serverId}/instances', { serverId }),
+		qs: search ? { search } : {},
+		itemsKey: 'instances',
+		limit: readLimit.call(this, itemIndex),
+		itemIndex,
+	});
+}

@@ -1,0 +1,103 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import { parseList, serverNameProblem } from '../../helpers/lists';
+import { composioApiRequest } from '../../transport';
+import type { ItemContext } from '../common';
+import { invalidInput } from '../common';
+import { getServer } from './get.operation';
+
+const showFor = { show: { resource: ['server'], operation: ['create'] } };
+
+export const description: INodeProperties[] = [
+	{
+		displayName: 'Name',
+		name: 'name',
+		type: 'string',
+		required: true,
+		default: '',
+		placeholder: 'e.g. Support Agent Tools',
+		description: '4 to 30 characters: letters, digits, spaces and hyphens',
+		displayOptions: showFor,
+	},
+	{
+		displayName: 'Auth Config IDs',
+		name: 'authConfigIds',
+		type: 'string',
+		default: '',
+		placeholder: 'e.g. ac_123, ac_456',
+		description:
+			'The auth configs whose tools the server offers (comma-separated). Required unless Toolkits are set.',
+		displayOptions: showFor,
+	},
+	{
+		displayName: 'Additional Fields',
+		name: 'additionalFields',
+		type: 'collection',
+		placeholder: 'Add Field',
+		default: {},
+		displayOptions: showFor,
+		options: [
+			{
+				displayName: 'Allowed Tools',
+				name: 'allowedTools',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. GMAIL_SEND_EMAIL, SLACK_SEND_MESSAGE',
+				description: 'Only these tools are offered (comma-separated tool slugs); empty offers all',
+			},
+			{
+				displayName: 'Managed Auth via Composio',
+				name: 'managedAuth',
+				type: 'boolean',
+				default: false,
+				description: "Whether Composio handles the users' authentication for this server",
+			},
+			{
+				displayName: 'Toolkits',
+				name: 'toolkits',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. gmail, slack',
+				description:
+					'Toolkit slugs for a multi-toolkit server (comma-separated). With toolkits, the server is created as a custom server.',
+			},
+		],
+	},
+];
+
+export async function execute(this: IExecuteFunctions, item: ItemContext): Promise<IDataObject[]> {
+	const { itemIndex, fields } = item;
+	const name = String(this.getNodeParameter('name', itemIndex, '') ?? '').trim();
+	const authConfigIds = parseList(this.getNodeParameter('authConfigIds', itemIndex, ''));
+	const additional = this.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject;
+	const toolkits = parseList(additional.toolkits);
+	const allowedTools = parseList(additional.allowedTools);
+	Object.assign(fields, { name, authConfigIds, toolkits });
+
+	const nameProblem = serverNameProblem(name);
+	if (nameProblem) throw invalidInput.call(this, nameProblem, itemIndex);
+	if (!toolkits.length && !authConfigIds.length) {
+		throw invalidInput.call(
+			this,
+			'Set Auth Config IDs, or Toolkits under Additional Fields',
+			itemIndex,
+		);
+	}
+
+	const body: IDataObject = { name };
+	if (authConfigIds.length) body.auth_config_ids = authConfigIds;
+	if (allowedTools.length) body.allowed_tools = allowedTools;
+	if (additional.managedAuth !== undefined) body.managed_auth_via_composio = additional.managedAuth;
+	if (toolkits.length) body.toolkits = toolkits;
+
+	// Multi-toolkit servers have their own endpoint, which answers a smaller object.
+	const created = await composioApiRequest.call(this, {
+		method: 'POST',
+		path: toolkits.length ? '/mcp/servers/custom' : '/mcp/servers',
+		body,
+		itemIndex,
+	});
+	fields.serverId = created.id as string;
+	// Both endpoints answer differently; the user gets the server as Get returns it.
+	return [await getServer.call(this, String(created.id), itemIndex)];
+}

@@ -1,0 +1,33 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import { composioApiRequest } from '../../transport';
+import { buildPath } from '../../transport/url';
+import type { ItemContext } from '../common';
+import { readServerId } from '../common';
+import { serverLocator } from '../common.descriptions';
+
+const showFor = { show: { resource: ['server'], operation: ['delete'] } };
+
+export const description: INodeProperties[] = [
+	{
+		displayName:
+			'Composio soft-deletes the server: it disappears from lists and its users can no longer connect, but Composio keeps its record.',
+		name: 'deleteServerNotice',
+		type: 'notice',
+		default: '',
+		displayOptions: showFor,
+	},
+	{ ...serverLocator, displayOptions: showFor },
+];
+
+export async function execute(this: IExecuteFunctions, item: ItemContext): Promise<IDataObject[]> {
+	const serverId = readServerId.call(this, item);
+	const { itemIndex } = item;
+	return [
+		await composioApiRequest.call(this, {
+			method: 'DELETE',
+			path: buildPath('/mcp/{id}', { id: serverId }),
+			itemIndex,
+		}),
+	];
+}

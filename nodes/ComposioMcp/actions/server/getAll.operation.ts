@@ -1,0 +1,101 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import { parseList } from '../../helpers/lists';
+import { requestAllPages } from '../../transport/pagination';
+import type { ItemContext } from '../common';
+import { readLimit } from '../common';
+import { returnAllOrLimit as returnAllOrLimitFields } from '../common.descriptions';
+
+const showFor = { show: { resource: ['server'], operation: ['getAll'] } };
+
+export const description: INodeProperties[] = [
+	...returnAllOrLimitFields('server', 'getAll'),
+	{
+		displayName: 'Filters',
+		name: 'filters',
+		type: 'collection',
+		placeholder: 'Add Filter',
+		default: {},
+		displayOptions: showFor,
+		options: [
+			{
+				displayName: 'Auth Config IDs',
+				name: 'authConfigIds',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. ac_123, ac_456',
+				description: 'Only servers using these auth configs (comma-separated)',
+			},
+			{
+				displayName: 'Name',
+				name: 'name',
+				type: 'string',
+				default: '',
+				description: 'Only servers whose name contains this text (case-insensitive)',
+			},
+			{
+				displayName: 'Toolkits',
+				name: 'toolkits',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. gmail, slack',
+				description: 'Only servers with these toolkits (comma-separated slugs)',
+			},
+		],
+	},
+	{
+		displayName: 'Sort',
+		name: 'sort',
+		type: 'collection',
+		placeholder: 'Add Sort',
+		default: {},
+		displayOptions: showFor,
+		options: [
+			{
+				displayName: 'Sort By',
+				name: 'orderBy',
+				type: 'options',
+				options: [
+					{ name: 'Created At', value: 'created_at' },
+					{ name: 'Updated At', value: 'updated_at' },
+				],
+				default: 'created_at',
+			},
+			{
+				displayName: 'Direction',
+				name: 'orderDirection',
+				type: 'options',
+				options: [
+					{ name: 'Ascending', value: 'asc' },
+					{ name: 'Descending', value: 'desc' },
+				],
+				default: 'desc',
+			},
+		],
+	},
+];
+
+export async function execute(
+	this: IExecuteFunctions,
+	{ itemIndex }: ItemContext,
+): Promise<IDataObject[]> {
+	const filters = this.getNodeParameter('filters', itemIndex, {}) as IDataObject;
+	const sort = this.getNodeParameter('sort', itemIndex, {}) as IDataObject;
+	const qs: IDataObject = {};
+	if (typeof filters.name === 'string' && filters.name.trim()) qs.name = filters.name.trim();
+	const toolkits = parseList(filters.toolkits);
+	if (toolkits.length) qs.toolkits = toolkits.join(',');
+	const authConfigIds = parseList(filters.authConfigIds);
+	if (authConfigIds.length) qs.auth_config_ids = authConfigIds.join(',');
+	if (sort.orderBy) qs.order_by = sort.orderBy;
+	if (sort.orderDirection) qs.order_direction = sort.orderDirection;
+
+	return await requestAllPages.call(this, {
+		method: 'GET',
+		path: '/mcp/servers',
+		qs,
+		itemsKey: 'items',
+		limit: readLimit.call(this, itemIndex),
+		itemIndex,
+	});
+}

@@ -1,0 +1,97 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import { parseList, serverNameProblem } from '../../helpers/lists';
+import { composioApiRequest } from '../../transport';
+import { buildPath } from '../../transport/url';
+import type { ItemContext } from '../common';
+import { invalidInput, readServerId } from '../common';
+import { serverLocator } from '../common.descriptions';
+
+const showFor = { show: { resource: ['server'], operation: ['update'] } };
+
+export const description: INodeProperties[] = [
+	{ ...serverLocator, displayOptions: showFor },
+	{
+		displayName: 'Update Fields',
+		name: 'updateFields',
+		type: 'collection',
+		placeholder: 'Add Field',
+		default: {},
+		description: 'Only the fields added here are sent; the others stay as they are',
+		displayOptions: showFor,
+		options: [
+			{
+				displayName: 'Allowed Tools',
+				name: 'allowedTools',
+				type: 'string',
+				default: '',
+				description: 'Tool slugs the server offers (comma-separated); replaces the current list',
+			},
+			{
+				displayName: 'Auth Config IDs',
+				name: 'authConfigIds',
+				type: 'string',
+				default: '',
+				description: 'Auth config IDs (comma-separated); replaces the current list',
+			},
+			{
+				displayName: 'Managed Auth via Composio',
+				name: 'managedAuth',
+				type: 'boolean',
+				default: false,
+				description: "Whether Composio handles the users' authentication for this server",
+			},
+			{
+				displayName: 'Name',
+				name: 'name',
+				type: 'string',
+				default: '',
+				description: '4 to 30 characters: letters, digits, spaces and hyphens',
+			},
+			{
+				displayName: 'Toolkits',
+				name: 'toolkits',
+				type: 'string',
+				default: '',
+				description: 'Toolkit slugs (comma-separated); replaces the current list',
+			},
+		],
+	},
+];
+
+const LIST_FIELDS: Record<string, string> = {
+	allowedTools: 'allowed_tools',
+	authConfigIds: 'auth_config_ids',
+	toolkits: 'toolkits',
+};
+
+export async function execute(this: IExecuteFunctions, item: ItemContext): Promise<IDataObject[]> {
+	const { itemIndex } = item;
+	const serverId = readServerId.call(this, item);
+	const update = this.getNodeParameter('updateFields', itemIndex, {}) as IDataObject;
+
+	// A partial PATCH: only what the user added to Update Fields is sent.
+	const body: IDataObject = {};
+	if (update.name !== undefined) {
+		const name = String(update.name).trim();
+		const problem = serverNameProblem(name);
+		if (problem) throw invalidInput.call(this, problem, itemIndex);
+		body.name = name;
+	}
+	for (const [field, apiField] of Object.entries(LIST_FIELDS)) {
+		if (update[field] !== undefined) body[apiField] = parseList(update[field]);
+	}
+	if (update.managedAuth !== undefined) body.managed_auth_via_composio = update.managedAuth;
+	if (Object.keys(body).length === 0) {
+		throw invalidInput.call(this, 'Add at least one field under Update Fields', itemIndex);
+	}
+
+	return [
+		await composioApiRequest.call(this, {
+			method: 'PATCH',
+			path: buildPath('/mcp/{id}', { id: serverId }),
+			body,
+			itemIndex,
+		}),
+	];
+}
