@@ -1,0 +1,62 @@
+import { parseList, serverNameProblem } from '../../nodes/ComposioMcp/helpers/lists';
+import { settle } from '../../nodes/ComposioMcp/helpers/settle';
+import { apiPrefix } from '../../nodes/ComposioMcp/transport/url';
+
+describe('parseList', () => {
+	it.each([
+		['gmail, slack', ['gmail', 'slack']],
+		[' gmail ,, slack ,', ['gmail', 'slack']],
+		['gmail\nslack\n', ['gmail', 'slack']],
+		[
+			['gmail', ' slack ', ''],
+			['gmail', 'slack'],
+		],
+		[
+			['a', 'a', 'b'],
+			['a', 'b'],
+		],
+		[
+			[1, 2],
+			['1', '2'],
+		],
+		['', []],
+		[undefined, []],
+		[null, []],
+		['single', ['single']],
+	])('reads %p as %p', (input, expected) => {
+		expect(parseList(input)).toEqual(expected);
+	});
+});
+
+describe('serverNameProblem', () => {
+	it.each(['Good Name', 'abcd', 'a-b-c-1', 'x'.repeat(30)])('accepts %p', (name) => {
+		expect(serverNameProblem(name)).toBeUndefined();
+	});
+
+	it.each([
+		['abc', /4 to 30 characters/],
+		['x'.repeat(31), /4 to 30 characters/],
+		['bad_name', /letters, digits, spaces and hyphens/],
+		['naïve name', /letters, digits, spaces and hyphens/],
+	])('rejects %p', (name, message) => {
+		expect(serverNameProblem(name)).toMatch(message);
+	});
+});
+
+describe('apiPrefix', () => {
+	it('maps the credential API version to a path prefix', () => {
+		expect(apiPrefix('v3')).toBe('/api/v3');
+		expect(apiPrefix('v3.1')).toBe('/api/v3.1');
+		expect(apiPrefix(undefined)).toBe('/api/v3');
+		expect(apiPrefix('')).toBe('/api/v3');
+		expect(apiPrefix('v4')).toBeUndefined();
+	});
+});
+
+describe('settle', () => {
+	it('turns an outcome into a value', async () => {
+		await expect(settle(Promise.resolve(1))).resolves.toEqual({ ok: true, value: 1 });
+		const error = new Error('x');
+		await expect(settle(Promise.reject(error))).resolves.toEqual({ ok: false, error });
+	});
+});
