@@ -3,62 +3,17 @@
  * test is a whole workflow execution, with the node's On Error setting, n8n's credential handling
  * and n8n's HTTP stack between the node and the simulator.
  */
-import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
+import type { IDataObject } from 'n8n-workflow';
 
 import type { NodeRun } from '../engine/runWorkflow';
-import {
-	createInstanceParameters,
-	dump,
-	runComposioNode,
-	serverLocator,
-} from '../engine/runWorkflow';
-import { startSimulator } from '../simulator';
-import type { Simulator } from '../simulator/types';
+import { createInstanceParameters, serverLocator } from '../engine/runWorkflow';
+import { errorJson, expectEachItemOnce, pairedIndex, useSimulator } from './support';
 
 const NO_ACCOUNTS =
 	'The user does not have connected accounts for all required auth configurations.';
 const AUTH_CONFIG = 'ac_github_1';
 
-let sim: Simulator;
-/** Every run of the current test, checked for the API key after it. */
-let runs: NodeRun[] = [];
-/** API keys used in the current test (the simulator's and any wrong one). */
-let secrets: string[] = [];
-
-beforeAll(async () => {
-	sim = await startSimulator();
-});
-
-afterAll(async () => {
-	await sim.close();
-});
-
-beforeEach(() => {
-	sim.reset();
-	runs = [];
-	secrets = [sim.apiKey];
-});
-
-afterEach(() => {
-	expect(sim.violations).toEqual([]);
-	for (const run of runs) {
-		const places = {
-			outputs: dump(run.outputs, true),
-			error: dump(run.error, true),
-			runData: run.runJson,
-			everything: run.deepDump,
-		};
-		for (const secret of secrets) {
-			for (const [where, text] of Object.entries(places)) {
-				expect({ where, leaked: text.includes(secret) }).toEqual({ where, leaked: false });
-			}
-		}
-	}
-});
-
-function credentials(apiKey = sim.apiKey) {
-	return { apiKey, baseUrl: sim.url };
-}
+const context = useSimulator();
 
 async function run(
 	items: IDataObject[],
@@ -73,63 +28,20 @@ async function run(
 		options.serverId ?? '={{ $json.serverId }}',
 		options.userId,
 	);
-	const result = await runComposioNode({
-		items,
-		parameters,
-		credentials: credentials(options.apiKey),
-		onError: options.onError,
-	});
-	runs.push(result);
-	return result;
+	return await context.run(items, parameters, options);
 }
 
 /** A server whose one auth config the given users have connected. */
 function serverFor(users: string[], id?: string) {
-	const server = sim.addServer({ id, auth_config_ids: [AUTH_CONFIG] });
-	for (const user of users) sim.connectAccount(user, AUTH_CONFIG);
+	const server = context.sim.addServer({ id, auth_config_ids: [AUTH_CONFIG] });
+	for (const user of users) context.sim.connectAccount(user, AUTH_CONFIG);
 	return server;
 }
 
 function creates() {
-	return sim.requests.filter(
+	return context.sim.requests.filter(
 		(request) => request.method === 'POST' && /\/instances$/.test(request.path),
 	);
-}
-
-function pairedIndex(item: INodeExecutionData): number {
-	const paired = item.pairedItem;
-	if (paired === undefined || typeof paired === 'number' || Array.isArray(paired)) {
-		throw new Error(`unexpected pairedItem ${JSON.stringify(paired)}`);
-	}
-	return paired.item;
-}
-
-/** Every input item comes out exactly once, on one of the outputs, paired to itself. */
-function expectEachItemOnce(result: NodeRun, count: number) {
-	const all = result.outputs.flat();
-	for (const item of all) expect(item.pairedItem).toEqual({ item: pairedIndex(item) });
-	expect(all.map(pairedIndex).sort((a, b) => a - b)).toEqual([...Array(count).keys()]);
-}
-
-interface ErrorFields {
-	error: string;
-	description: string | null;
-	httpCode: string | null;
-	requestId: string | null;
-	serverId: unknown;
-	userId: unknown;
-}
-
-/**
- * The error fields of a failed item. n8n's engine only routes an item to the error output when its
- * json holds nothing but `error`, `message` and `details` (an item with `item.error` set has its json
- * replaced by `{ error: message }`), so the node puts the message in `error` and the rest in `details`.
- */
-function errorJson(item: INodeExecutionData): ErrorFields {
-	const { error, details } = item.json as { error: string; details: Omit<ErrorFields, 'error'> };
-	expect(typeof error).toBe('string');
-	expect(details).toEqual(expect.any(Object));
-	return { ...details, error };
 }
 
 describe('Instance › Create through the n8n engine', () => {
@@ -148,12 +60,14 @@ describe('Instance › Create through the n8n engine', () => {
 			updated_at: expect.any(String),
 		});
 		expect(result.success[0].pairedItem).toEqual({ item: 0 });
-		expect(sim.instancesOf(server.id).map((instance) => instance.instance_id)).toEqual(['alice']);
+		expect(context.sim.instancesOf(server.id).map((instance) => instance.instance_id)).toEqual([
+			'alice',
+		]);
 
 		const [request] = creates();
 		expect(request.rawPath).toBe(`/api/v3/mcp/servers/${encodeURIComponent(server.id)}/instances`);
 		expect(request.rawBody).toBe('{"user_id":"alice"}');
-		expect(request.headers['x-api-key']).toBe(sim.apiKey);
+		expect(request.headers['x-api-key']).toBe(context.sim.apiKey);
 		expect(request.headers['x-user-api-key']).toBeUndefined();
 		expect(request.headers.authorization).toBeUndefined();
 	});
@@ -161,15 +75,10 @@ describe('Instance › Create through the n8n engine', () => {
 	it('takes the server from the list mode of the Server picker and a fixed User ID', async () => {
 		const server = serverFor(['fixed-user']);
 
-		const result = await runComposioNode({
-			items: [{}],
-			parameters: {
-				...createInstanceParameters(server.id, 'fixed-user'),
-				serverId: serverLocator(server.id, 'list'),
-			},
-			credentials: credentials(),
+		const result = await context.run([{}], {
+			...createInstanceParameters(server.id, 'fixed-user'),
+			serverId: serverLocator(server.id, 'list'),
 		});
-		runs.push(result);
 
 		expect(result.status).toBe('success');
 		expect(result.success.map((item) => item.json.instance_id)).toEqual(['fixed-user']);
@@ -178,7 +87,7 @@ describe('Instance › Create through the n8n engine', () => {
 	describe('Composio errors', () => {
 		it('400: fails the execution with Composio’s message', async () => {
 			const server = serverFor(['alice']);
-			sim.inject({
+			context.sim.inject({
 				method: 'POST',
 				path: /\/instances$/,
 				status: 400,
@@ -201,7 +110,6 @@ describe('Instance › Create through the n8n engine', () => {
 		it('401: a wrong API key gives Composio’s message, not n8n’s generic one', async () => {
 			const server = serverFor(['alice']);
 			const wrongCredential = 'ak_wrong_key_0123456789';
-			secrets.push(wrongCredential);
 
 			const result = await run([{ userId: 'alice', serverId: server.id }], {
 				apiKey: wrongCredential,
@@ -212,7 +120,7 @@ describe('Instance › Create through the n8n engine', () => {
 			expect(result.error?.message).not.toMatch(/perhaps check your credentials/i);
 			expect(result.error?.message).not.toBe('');
 			expect(creates()[0].headers['x-api-key']).toBe(wrongCredential);
-			expect(sim.instancesOf(server.id)).toEqual([]);
+			expect(context.sim.instancesOf(server.id)).toEqual([]);
 		});
 
 		it('403: a user without connected accounts gets Composio’s explanation', async () => {
@@ -252,7 +160,7 @@ describe('Instance › Create through the n8n engine', () => {
 			expect(failed.httpCode).toBe('409');
 			expect(failed.userId).toBe('alice');
 			expect(result.errorOutput[0].pairedItem).toEqual({ item: 1 });
-			expect(sim.createCount(server.id, 'alice')).toBe(1);
+			expect(context.sim.createCount(server.id, 'alice')).toBe(1);
 		});
 
 		it('409 with stopWorkflow: the execution error says it already exists', async () => {
@@ -263,13 +171,13 @@ describe('Instance › Create through the n8n engine', () => {
 
 			expect(result.status).toBe('error');
 			expect(result.error?.message).toMatch(/already exists/i);
-			expect(sim.createCount(server.id, 'alice')).toBe(1);
+			expect(context.sim.createCount(server.id, 'alice')).toBe(1);
 		});
 
 		it('429: a bare {message} body with Retry-After gives that message and the wait', async () => {
 			const server = serverFor(['alice']);
 			const message = 'Rate limit exceeded. Limit: 100 requests per 1 minutes';
-			sim.inject({
+			context.sim.inject({
 				method: 'POST',
 				path: /\/instances$/,
 				status: 429,
@@ -287,12 +195,12 @@ describe('Instance › Create through the n8n engine', () => {
 			expect(failed.error).toBe(message);
 			expect(failed.httpCode).toBe('429');
 			expect(failed.description).toMatch(/30 ?s/);
-			expect(sim.instancesOf(server.id)).toEqual([]);
+			expect(context.sim.instancesOf(server.id)).toEqual([]);
 		});
 
 		it('500: Composio’s envelope message, with its request id', async () => {
 			const server = serverFor(['alice']);
-			sim.inject({
+			context.sim.inject({
 				method: 'POST',
 				path: /\/instances$/,
 				status: 500,
@@ -323,7 +231,7 @@ describe('Instance › Create through the n8n engine', () => {
 			const html =
 				'<!DOCTYPE html><html><head><title>503 Service Temporarily Unavailable</title></head>' +
 				'<body><center><h1>503 Service Temporarily Unavailable</h1></center><hr><center>nginx</center></body></html>';
-			sim.inject({
+			context.sim.inject({
 				method: 'POST',
 				path: /\/instances$/,
 				status: 503,
@@ -340,12 +248,12 @@ describe('Instance › Create through the n8n engine', () => {
 			expect(message).not.toContain('nginx');
 			expect(message.length).toBeLessThan(120);
 			expect(result.error).toMatchObject({ httpCode: '503' });
-			expect(sim.instancesOf(server.id)).toEqual([]);
+			expect(context.sim.instancesOf(server.id)).toEqual([]);
 		});
 
 		it('a slow answer still succeeds', async () => {
 			const server = serverFor(['alice']);
-			sim.inject({ method: 'POST', path: /\/instances$/, delayMs: 300, passThrough: true });
+			context.sim.inject({ method: 'POST', path: /\/instances$/, delayMs: 300, passThrough: true });
 
 			const result = await run([{ userId: 'alice', serverId: server.id }]);
 
@@ -355,19 +263,19 @@ describe('Instance › Create through the n8n engine', () => {
 
 		it('a connection reset is an error and the POST is not sent again', async () => {
 			const server = serverFor(['alice']);
-			sim.inject({ method: 'POST', path: /\/instances$/, destroy: true });
+			context.sim.inject({ method: 'POST', path: /\/instances$/, destroy: true });
 
 			const result = await run([{ userId: 'alice', serverId: server.id }]);
 
 			expect(result.status).toBe('error');
 			expect(result.error?.message).toMatch(/Composio/);
 			expect(creates()).toHaveLength(1);
-			expect(sim.instancesOf(server.id)).toEqual([]);
+			expect(context.sim.instancesOf(server.id)).toEqual([]);
 		});
 
 		it('malformed JSON on a 201 is an error, not an empty success', async () => {
 			const server = serverFor(['alice']);
-			sim.inject({
+			context.sim.inject({
 				method: 'POST',
 				path: /\/instances$/,
 				status: 201,
@@ -469,7 +377,7 @@ describe('Instance › Create through the n8n engine', () => {
 
 			expect(result.status).toBe('error');
 			expect(result.error?.message).toMatch(/User ID is empty/);
-			expect(sim.requests).toEqual([]);
+			expect(context.sim.requests).toEqual([]);
 		});
 	});
 
@@ -488,7 +396,9 @@ describe('Instance › Create through the n8n engine', () => {
 			expect(creates().map((request) => request.rawPath)).toEqual([
 				`/api/v3/mcp/servers/${segment}/instances`,
 			]);
-			expect(sim.instancesOf(serverId).map((instance) => instance.instance_id)).toEqual(['alice']);
+			expect(context.sim.instancesOf(serverId).map((instance) => instance.instance_id)).toEqual([
+				'alice',
+			]);
 			expect(result.success[0].json.mcp_server_id).toBe(serverId);
 		});
 
@@ -502,7 +412,7 @@ describe('Instance › Create through the n8n engine', () => {
 				expect(result.success).toEqual([]);
 				expect(result.errorOutput).toHaveLength(1);
 				expect(errorJson(result.errorOutput[0]).error).toMatch(/Server/);
-				expect(sim.requests).toEqual([]);
+				expect(context.sim.requests).toEqual([]);
 			},
 		);
 	});
@@ -568,7 +478,7 @@ describe('Instance › Create through the n8n engine', () => {
 			}
 			expectEachItemOnce(result, items.length);
 			expect(
-				sim
+				context.sim
 					.instancesOf(server.id)
 					.map((instance) => instance.instance_id)
 					.sort(),
@@ -613,7 +523,9 @@ describe('Instance › Create through the n8n engine', () => {
 				{ user_id: 'alice' },
 				{ user_id: 'bob' },
 			]);
-			expect(sim.instancesOf(server.id).map((instance) => instance.instance_id)).toEqual(['alice']);
+			expect(context.sim.instancesOf(server.id).map((instance) => instance.instance_id)).toEqual([
+				'alice',
+			]);
 		});
 	});
 });

@@ -3,43 +3,27 @@
  * LoadOptionsContext, the credential's authenticate block and n8n's HTTP stack, against the simulator.
  */
 import { dump, searchServers } from '../engine/runWorkflow';
-import { startSimulator } from '../simulator';
-import type { Simulator } from '../simulator/types';
+import { useSimulator } from './support';
 
-let sim: Simulator;
+const context = useSimulator();
+const sim = () => context.sim;
 
-beforeAll(async () => {
-	sim = await startSimulator();
-});
-
-afterAll(async () => {
-	await sim.close();
-});
-
-beforeEach(() => {
-	sim.reset();
-});
-
-afterEach(() => {
-	expect(sim.violations).toEqual([]);
-});
-
-const credentials = () => ({ apiKey: sim.apiKey, baseUrl: sim.url });
+const credentials = () => ({ apiKey: sim().apiKey, baseUrl: sim().url });
 
 function listRequests() {
-	return sim.requests.filter(
+	return sim().requests.filter(
 		(request) => request.method === 'GET' && request.path === '/api/v3/mcp/servers',
 	);
 }
 
 describe('Server list search through a LoadOptionsContext', () => {
 	it('lists servers with their toolkits, authenticated with x-api-key', async () => {
-		const github = sim.addServer({
+		const github = sim().addServer({
 			name: 'Github Helpers',
 			auth_config_ids: ['ac_gh'],
 			toolkits: ['github'],
 		});
-		const slack = sim.addServer({
+		const slack = sim().addServer({
 			name: 'Slack Bot',
 			auth_config_ids: ['ac_sl'],
 			toolkits: ['slack'],
@@ -56,14 +40,14 @@ describe('Server list search through a LoadOptionsContext', () => {
 		expect(result.results).toHaveLength(2);
 		expect(result.paginationToken).toBeUndefined();
 		const [request] = listRequests();
-		expect(request.headers['x-api-key']).toBe(sim.apiKey);
+		expect(request.headers['x-api-key']).toBe(sim().apiKey);
 		expect(request.query).toMatchObject({ page_no: '1' });
 		expect(request.query.name).toBeUndefined();
 	});
 
 	it('passes the filter to Composio’s name search, trimmed', async () => {
-		const github = sim.addServer({ name: 'Github Helpers', auth_config_ids: ['ac_gh'] });
-		sim.addServer({ name: 'Slack Bot', auth_config_ids: ['ac_sl'] });
+		const github = sim().addServer({ name: 'Github Helpers', auth_config_ids: ['ac_gh'] });
+		sim().addServer({ name: 'Slack Bot', auth_config_ids: ['ac_sl'] });
 
 		const result = await searchServers(credentials(), '  github ');
 
@@ -72,7 +56,7 @@ describe('Server list search through a LoadOptionsContext', () => {
 	});
 
 	it('pages with a pagination token until the last page', async () => {
-		for (let i = 0; i < 60; i++) sim.addServer({ name: `Server ${String(i).padStart(2, '0')}` });
+		for (let i = 0; i < 60; i++) sim().addServer({ name: `Server ${String(i).padStart(2, '0')}` });
 
 		const first = await searchServers(credentials());
 		const second = await searchServers(credentials(), undefined, first.paginationToken);
@@ -87,7 +71,7 @@ describe('Server list search through a LoadOptionsContext', () => {
 	it('a wrong API key fails with Composio’s message and without the key', async () => {
 		const wrongCredential = 'ak_wrong_key_for_search_42';
 
-		const error = await searchServers({ apiKey: wrongCredential, baseUrl: sim.url }).then(
+		const error = await searchServers({ apiKey: wrongCredential, baseUrl: sim().url }).then(
 			() => undefined,
 			(caught: unknown) => caught,
 		);

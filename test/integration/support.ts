@@ -1,0 +1,121 @@
+/**
+ * What every engine test against the simulator shares: one simulator per file, reset per test,
+ * and after each test the two promises every test keeps: the simulator saw no off-spec request or
+ * answer, and no API key appears in any output, error or run data.
+ */
+import type { IDataObject, INodeExecutionData, INodeParameters, OnError } from 'n8n-workflow';
+
+import type { NodeRun } from '../engine/runWorkflow';
+import { dump, runComposioNode } from '../engine/runWorkflow';
+import { startSimulator } from '../simulator';
+import type { Simulator } from '../simulator/types';
+
+export interface RunOptions {
+	onError?: OnError;
+	/** Another API key than the simulator's (it is checked for leaks too). */
+	apiKey?: string;
+	/** Extra credential fields, e.g. { apiVersion: 'v3.1' }. */
+	credentials?: IDataObject;
+}
+
+export interface SimulatorTestContext {
+	/** The file's simulator (set in beforeAll). */
+	readonly sim: Simulator;
+	/** Runs the Composio node over `items` with `parameters`; the run is checked for leaks. */
+	run(items: IDataObject[], parameters: INodeParameters, options?: RunOptions): Promise<NodeRun>;
+}
+
+/** Registers the hooks and returns the context; call once at the top of a test file. */
+export function useSimulator(): SimulatorTestContext {
+	let sim: Simulator | undefined;
+	let runs: NodeRun[] = [];
+	let secrets: string[] = [];
+
+	beforeAll(async () => {
+		sim = await startSimulator();
+	});
+	afterAll(async () => {
+		await sim?.close();
+	});
+	beforeEach(() => {
+		sim!.reset();
+		runs = [];
+		secrets = [sim!.apiKey];
+	});
+	afterEach(() => {
+		expect(sim!.violations).toEqual([]);
+		for (const run of runs) {
+			const places = {
+				outputs: dump(run.outputs, true),
+				error: dump(run.error, true),
+				runData: run.runJson,
+				everything: run.deepDump,
+			};
+			for (const secret of secrets) {
+				for (const [where, text] of Object.entries(places)) {
+					expect({ where, leaked: text.includes(secret) }).toEqual({ where, leaked: false });
+				}
+			}
+		}
+	});
+
+	return {
+		get sim() {
+			if (!sim) throw new Error('the simulator starts in beforeAll');
+			return sim;
+		},
+		async run(items, parameters, options = {}) {
+			const apiKey = options.apiKey ?? sim!.apiKey;
+			if (!secrets.includes(apiKey)) secrets.push(apiKey);
+			const result = await runComposioNode({
+				items,
+				parameters,
+				credentials: { apiKey, baseUrl: sim!.url, ...options.credentials },
+				onError: options.onError,
+			});
+			runs.push(result);
+			return result;
+		},
+	};
+}
+
+export function pairedIndex(item: INodeExecutionData): number {
+	const paired = item.pairedItem;
+	if (paired === undefined || typeof paired === 'number' || Array.isArray(paired)) {
+		throw new Error(`unexpected pairedItem ${JSON.stringify(paired)}`);
+	}
+	return paired.item;
+}
+
+/** Every input item comes out at least once and nothing else does, each paired to its input. */
+export function expectPairedTo(result: NodeRun, count: number): void {
+	const all = result.outputs.flat();
+	for (const item of all) expect(item.pairedItem).toEqual({ item: pairedIndex(item) });
+	expect(new Set(all.map(pairedIndex))).toEqual(new Set([...Array(count).keys()]));
+}
+
+/** Every input item comes out exactly once, on one of the outputs, paired to itself. */
+export function expectEachItemOnce(result: NodeRun, count: number): void {
+	const all = result.outputs.flat();
+	for (const item of all) expect(item.pairedItem).toEqual({ item: pairedIndex(item) });
+	expect(all.map(pairedIndex).sort((a, b) => a - b)).toEqual([...Array(count).keys()]);
+}
+
+export interface ErrorFields extends IDataObject {
+	error: string;
+	description: string | null;
+	httpCode: string | null;
+	requestId: string | null;
+}
+
+/**
+ * The error fields of a failed item. n8n's engine only routes an item to the error output when its
+ * json holds nothing but `error`, `message` and `details` (an item with `item.error` set has its json
+ * replaced by `{ error: message }`), so the node puts the message in `error` and the rest in `details`.
+ */
+export function errorJson(item: INodeExecutionData): ErrorFields {
+	const { error, details } = item.json as { error: string; details: Omit<ErrorFields, 'error'> };
+	expect(typeof error).toBe('string');
+	expect(details).toEqual(expect.any(Object));
+	return { ...details, error } as ErrorFields;
+}
