@@ -41,7 +41,8 @@ export const serverLocator: INodeProperties = {
 					},
 				},
 			],
-			extractValue: { type: 'regex', regex: `https?://.*?(${UUID})` },
+			// The last ID in the link: a dashboard path names the server after any org or project ID.
+			extractValue: { type: 'regex', regex: `https?://.*(${UUID})` },
 		},
 	],
 };

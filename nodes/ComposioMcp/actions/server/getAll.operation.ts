@@ -82,7 +82,9 @@ export async function execute(
 	const filters = this.getNodeParameter('filters', itemIndex, {}) as IDataObject;
 	const sort = this.getNodeParameter('sort', itemIndex, {}) as IDataObject;
 	const qs: IDataObject = {};
-	if (typeof filters.name === 'string' && filters.name.trim()) qs.name = filters.name.trim();
+	const name =
+		filters.name === undefined || filters.name === null ? '' : String(filters.name).trim();
+	if (name) qs.name = name;
 	const toolkits = parseList(filters.toolkits);
 	if (toolkits.length) qs.toolkits = toolkits.join(',');
 	const authConfigIds = parseList(filters.authConfigIds);

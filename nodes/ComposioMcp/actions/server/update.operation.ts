@@ -73,7 +73,8 @@ export async function execute(this: IExecuteFunctions, item: ItemContext): Promi
 	// A partial PATCH: only what the user added to Update Fields is sent.
 	const body: IDataObject = {};
 	if (update.name !== undefined) {
-		const name = String(update.name).trim();
+		// An expression that gives null is an empty name, refused below, never the text "null".
+		const name = update.name === null ? '' : String(update.name).trim();
 		const problem = serverNameProblem(name);
 		if (problem) throw invalidInput.call(this, problem, itemIndex);
 		body.name = name;
