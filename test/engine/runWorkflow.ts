@@ -20,6 +20,7 @@ export const COMPOSIO_NODE_NAME = 'Composio MCP';
 export interface ComposioCredentials {
 	apiKey: string;
 	baseUrl?: string;
+	apiVersion?: string;
 }
 
 export interface RunComposioNodeOptions {
@@ -57,7 +58,10 @@ export function createInstanceParameters(serverId: string, userId = '={{ $json.u
 }
 
 export async function runComposioNode(options: RunComposioNodeOptions): Promise<NodeRun> {
-	const { apiKey, baseUrl } = options.credentials;
+	// Unset fields are left out, so the credential type's defaults apply as in n8n.
+	const data = Object.fromEntries(
+		Object.entries(options.credentials).filter(([, value]) => value !== undefined),
+	);
 	return await getEngine().runNode({
 		type: COMPOSIO_NODE_TYPE,
 		name: COMPOSIO_NODE_NAME,
@@ -65,7 +69,7 @@ export async function runComposioNode(options: RunComposioNodeOptions): Promise<
 		items: options.items,
 		credentials: {
 			type: 'composioMcpApi',
-			data: baseUrl === undefined ? { apiKey } : { apiKey, baseUrl },
+			data,
 		},
 		onError: options.onError,
 	});
