@@ -423,9 +423,11 @@ describe('Instance › Create options through the n8n engine', () => {
 			expect(failedRun.success).toEqual([]);
 			const failed = errorJson(failedRun.errorOutput[0]);
 			expect(failed).toMatchObject({ error: 'URL generation failed', httpCode: '500' });
-			// The instance was created before the URL was asked for.
+			// The instance was created before the URL was asked for, and the error says so.
 			const [created] = sim().instancesOf(server.id);
 			expect(created.instance_id).toBe('alice');
+			expect(failed.description).toMatch(/instance for user "alice" exists.*Return Existing/);
+			expect(failed.instanceId).toBe(created.id);
 
 			const rerun = await create(items, { includeMcpUrl: true, ifExists: 'returnExisting' });
 

@@ -11,6 +11,8 @@ export interface ListRequest extends ComposioRequest {
 	itemsKey: string;
 	/** Stop after this many items; undefined returns all. */
 	limit?: number;
+	/** Stop at the first page holding an item for which this is true. */
+	until?: (item: IDataObject) => boolean;
 }
 
 /** MCP lists page by number (`page_no`, 1-based) and say how many pages there are (`total_pages`). */
@@ -18,7 +20,7 @@ export async function requestAllPages(
 	this: ComposioContext,
 	list: ListRequest,
 ): Promise<IDataObject[]> {
-	const { itemsKey, limit, ...request } = list;
+	const { itemsKey, limit, until, ...request } = list;
 	const pageSize = Math.min(MAX_PAGE_SIZE, limit ?? MAX_PAGE_SIZE);
 	const results: IDataObject[] = [];
 	for (let page = 1; ; page++) {
@@ -29,6 +31,7 @@ export async function requestAllPages(
 		const items = Array.isArray(answer[itemsKey]) ? (answer[itemsKey] as IDataObject[]) : [];
 		results.push(...items);
 		if (limit !== undefined && results.length >= limit) return results.slice(0, limit);
+		if (until && items.some(until)) return results;
 		const totalPages = Number(answer.total_pages);
 		// An empty page also ends the loop, so a wrong total_pages cannot make it spin.
 		if (items.length === 0 || !Number.isFinite(totalPages) || page >= totalPages) return results;

@@ -1,5 +1,5 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { NodeApiError } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { composioApiRequest } from '../../transport';
 import { requestAllPages } from '../../transport/pagination';
@@ -116,15 +116,17 @@ async function findInstance(
 	userId: string,
 	itemIndex: number,
 ): Promise<IDataObject | undefined> {
-	const matches = await requestAllPages.call(this, {
+	// search matches parts of ids; the instance is the one whose id is exactly the user's.
+	const isUsers = (instance: IDataObject) => instance.instance_id === userId;
+	const pages = await requestAllPages.call(this, {
 		method: 'GET',
 		path: buildPath('/mcp/servers/{serverId}/instances', { serverId }),
 		qs: { search: userId },
 		itemsKey: 'instances',
+		until: isUsers,
 		itemIndex,
 	});
-	// search matches parts of ids; the instance is the one whose id is exactly the user's.
-	return matches.find((instance) => instance.instance_id === userId);
+	return pages.find(isUsers);
 }
 
 export async function execute(this: IExecuteFunctions, item: ItemContext): Promise<IDataObject[]> {
@@ -166,8 +168,22 @@ export async function execute(this: IExecuteFunctions, item: ItemContext): Promi
 	const output: IDataObject = { ...instance };
 	if (returnExisting) output.alreadyExisted = alreadyExisted;
 	if (options.includeMcpUrl) {
-		const urls = await generateUrls.call(this, serverId, { user_ids: [userId] }, itemIndex);
-		output.mcpUrl = Array.isArray(urls.user_ids_url) ? (urls.user_ids_url[0] ?? null) : null;
+		const urls = await settle(generateUrls.call(this, serverId, { user_ids: [userId] }, itemIndex));
+		if (!urls.ok) {
+			// The instance exists by now: say so, or a rerun with the default option would hit a 409.
+			if (urls.error instanceof NodeApiError || urls.error instanceof NodeOperationError) {
+				urls.error.description = [
+					urls.error.description,
+					`The instance for user "${userId}" exists; only its MCP URL could not be fetched. Rerun with If It Already Exists set to Return Existing to get it.`,
+				]
+					.filter(Boolean)
+					.join(' ');
+			}
+			fields.instanceId = (instance.id as string | undefined) ?? null;
+			throw urls.error;
+		}
+		const userUrls = urls.value.user_ids_url;
+		output.mcpUrl = Array.isArray(userUrls) ? (userUrls[0] ?? null) : null;
 	}
 	return [output];
 }
