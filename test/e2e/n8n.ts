@@ -25,7 +25,10 @@ export interface RunItem {
 export interface TaskData {
 	executionStatus?: string;
 	error?: { message?: string; description?: string };
-	data?: { main: Array<RunItem[] | null> };
+	/** Output items per connection type: `main`, or e.g. `ai_tool` for a node run as an AI tool. */
+	data?: Record<string, Array<RunItem[] | null>>;
+	/** The items the node received, for a sub-node such as a tool (by connection type). */
+	inputOverride?: Record<string, Array<RunItem[] | null>>;
 }
 
 export interface RunOutput {
@@ -66,6 +69,32 @@ export function parseRun(stdout: string): RunOutput | undefined {
 	let end = lines.length;
 	while (end > start && !lines[end - 1].startsWith('}')) end--;
 	return JSON.parse(lines.slice(start, end).join('\n')) as RunOutput;
+}
+
+/** The run's tasks of one node (one per time it ran); an empty list when it never ran. */
+export function nodeTasks(run: RunOutput | undefined, node: string): TaskData[] {
+	return run?.data.resultData.runData[node] ?? [];
+}
+
+/** The outputs of a node that ran exactly once, for one connection type (default `main`). */
+export function nodeOutputs(
+	run: RunOutput | undefined,
+	node: string,
+	connection = 'main',
+): Array<RunItem[] | null> {
+	const tasks = nodeTasks(run, node);
+	if (tasks.length !== 1) {
+		throw new Error(`"${node}" ran ${tasks.length} times, expected once`);
+	}
+	const outputs = tasks[0].data?.[connection];
+	if (!outputs) throw new Error(`"${node}" has no ${connection} output data`);
+	return outputs;
+}
+
+/** The index of the input item an output item is paired to. */
+export function pairedIndex(item: RunItem): number | undefined {
+	const paired = Array.isArray(item.pairedItem) ? item.pairedItem[0] : item.pairedItem;
+	return paired?.item;
 }
 
 /**
