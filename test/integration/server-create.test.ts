@@ -3,25 +3,13 @@
  * input reaches (POST /mcp/servers or /mcp/servers/custom), the exact body, the follow-up GET whose
  * answer is the output, and input refused per item before anything is sent.
  */
-import type { IDataObject, INodeParameters } from 'n8n-workflow';
+import type { IDataObject } from 'n8n-workflow';
 
-import type { NodeRun } from '../engine/runWorkflow';
-import type { RunOptions } from './support';
 import { errorJson, expectEachItemOnce, useSimulator } from './support';
 
 const context = useSimulator();
 
-async function create(
-	parameters: INodeParameters,
-	items: IDataObject[] = [{}],
-	options?: RunOptions,
-): Promise<NodeRun> {
-	return await context.run(
-		items,
-		{ resource: 'server', operation: 'create', ...parameters },
-		options,
-	);
-}
+const create = context.runner('server', 'create');
 
 /** Auth configs the simulator knows (Composio answers 404 for unknown ones). */
 function authConfigs(...entries: Array<[string, string]>) {

@@ -3,10 +3,8 @@
  * POST /mcp/servers/generate, Composio's answer as one item, and with One Item per URL one item per
  * user or connected account, each paired to the input item it came from.
  */
-import type { IDataObject, INodeParameters } from 'n8n-workflow';
+import type { IDataObject } from 'n8n-workflow';
 
-import type { NodeRun } from '../engine/runWorkflow';
-import type { RunOptions } from './support';
 import {
 	errorJson,
 	expectEachItemOnce,
@@ -17,17 +15,7 @@ import {
 
 const context = useSimulator();
 
-async function generate(
-	parameters: INodeParameters,
-	items: IDataObject[] = [{}],
-	options?: RunOptions,
-): Promise<NodeRun> {
-	return await context.run(
-		items,
-		{ resource: 'server', operation: 'generateUrl', ...parameters },
-		options,
-	);
-}
+const generate = context.runner('server', 'generateUrl');
 
 function locator(value: string) {
 	return { __rl: true, mode: 'id', value };

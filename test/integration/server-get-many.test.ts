@@ -3,25 +3,13 @@
  * pagination (Return All / Limit), the filters and the sort as the query Composio receives, and
  * one output item per server, paired to the input item that asked for it.
  */
-import type { IDataObject, INodeParameters } from 'n8n-workflow';
-
 import type { NodeRun } from '../engine/runWorkflow';
-import type { RunOptions } from './support';
+
 import { errorJson, expectPairedTo, pairedIndex, useSimulator } from './support';
 
 const context = useSimulator();
 
-async function getMany(
-	parameters: INodeParameters,
-	items: IDataObject[] = [{}],
-	options?: RunOptions,
-): Promise<NodeRun> {
-	return await context.run(
-		items,
-		{ resource: 'server', operation: 'getAll', ...parameters },
-		options,
-	);
-}
+const getMany = context.runner('server', 'getAll');
 
 function listRequests() {
 	return context.sim.requests.filter(

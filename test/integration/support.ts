@@ -23,7 +23,15 @@ export interface SimulatorTestContext {
 	readonly sim: Simulator;
 	/** Runs the Composio node over `items` with `parameters`; the run is checked for leaks. */
 	run(items: IDataObject[], parameters: INodeParameters, options?: RunOptions): Promise<NodeRun>;
+	/** `run` for one resource and operation, with one empty input item unless given more. */
+	runner(resource: string, operation: string): OperationRunner;
 }
+
+export type OperationRunner = (
+	parameters: INodeParameters,
+	items?: IDataObject[],
+	options?: RunOptions,
+) => Promise<NodeRun>;
 
 /** Registers the hooks and returns the context; call once at the top of a test file. */
 export function useSimulator(): SimulatorTestContext {
@@ -75,6 +83,10 @@ export function useSimulator(): SimulatorTestContext {
 			});
 			runs.push(result);
 			return result;
+		},
+		runner(resource, operation) {
+			return async (parameters, items = [{}], options) =>
+				await this.run(items, { resource, operation, ...parameters }, options);
 		},
 	};
 }
