@@ -8,6 +8,7 @@ export { loadSpec, Spec, SPEC_PATH } from './spec';
 export type {
 	Fault,
 	InstanceRecord,
+	RateLimit,
 	RecordedRequest,
 	ServerRecord,
 	Simulator,

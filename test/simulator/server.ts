@@ -10,6 +10,7 @@ import { State } from './state';
 import type {
 	Fault,
 	InstanceRecord,
+	RateLimit,
 	RecordedRequest,
 	ServerRecord,
 	Simulator,
@@ -88,11 +89,16 @@ class SimulatorServer implements Simulator {
 
 	private answered = 0;
 
+	private bucket: { limit: RateLimit; tokens: number; at: number } | undefined;
+
+	rateLimited = 0;
+
 	private closed = false;
 
 	constructor(opts: SimulatorOptions) {
 		this.apiKey = opts.apiKey ?? SIM_API_KEY;
 		this.latencyMs = opts.latencyMs ?? 0;
+		this.setRateLimit(opts.rateLimit);
 		this.server = createServer((req, res) => {
 			this.handle(req, res).catch((error: Error) => {
 				this.violations.push(`${req.method} ${req.url}: simulator error: ${error.message}`);
@@ -133,7 +139,33 @@ class SimulatorServer implements Simulator {
 		return this.state.createCount(serverId, userId);
 	}
 
+	setRateLimit(limit: RateLimit | undefined): void {
+		this.bucket = limit
+			? { limit, tokens: limit.burst ?? limit.perSecond, at: Date.now() }
+			: undefined;
+	}
+
+	/** Seconds until a token is free (Retry-After), or undefined when this request may pass. */
+	private takeToken(): number | undefined {
+		const bucket = this.bucket;
+		if (!bucket) return undefined;
+		const now = Date.now();
+		const capacity = bucket.limit.burst ?? bucket.limit.perSecond;
+		bucket.tokens = Math.min(
+			capacity,
+			bucket.tokens + ((now - bucket.at) / 1000) * bucket.limit.perSecond,
+		);
+		bucket.at = now;
+		if (bucket.tokens >= 1) {
+			bucket.tokens -= 1;
+			return undefined;
+		}
+		return Math.max(1, Math.ceil((1 - bucket.tokens) / bucket.limit.perSecond));
+	}
+
 	reset(): void {
+		this.bucket = undefined;
+		this.rateLimited = 0;
 		this.state = new State();
 		this.requests.length = 0;
 		this.violations.length = 0;
@@ -194,15 +226,33 @@ class SimulatorServer implements Simulator {
 			req.socket.resetAndDestroy();
 			return;
 		}
-		if (fault && !fault.passThrough) {
+		if (fault && !fault.passThrough && !fault.loseAnswer) {
 			sendFault(res, fault);
+			return;
+		}
+		const retryAfter = this.takeToken();
+		if (retryAfter !== undefined) {
+			// Composio's limiter answers before the API runs, with a bare body (API.md).
+			this.rateLimited++;
+			const limit = this.bucket!.limit;
+			sendFault(res, {
+				status: 429,
+				body: { message: `Rate limit exceeded. Limit: ${limit.perSecond} requests per 1 seconds` },
+				headers: { 'retry-after': String(retryAfter) },
+			});
+			return;
+		}
+		if (fault?.loseAnswer) {
+			this.answer(undefined, request, target, req.headers['content-type']);
+			req.socket.resetAndDestroy();
 			return;
 		}
 		this.answer(res, request, target, req.headers['content-type']);
 	}
 
+	/** Handles the request; with no response object it does the work without answering. */
 	private answer(
-		res: ServerResponse,
+		res: ServerResponse | undefined,
 		request: RecordedRequest,
 		target: Decoded,
 		contentType: string | undefined,
@@ -270,12 +320,12 @@ class SimulatorServer implements Simulator {
 	}
 
 	/** Writes a normal answer with Composio's headers; returns the body as sent. */
-	private send(res: ServerResponse, answer: Answer): unknown {
+	private send(res: ServerResponse | undefined, answer: Answer): unknown {
 		const requestId = newRequestId();
 		const body = 'error' in answer ? envelope(answer.status, answer.error, requestId) : answer.body;
 		const payload = JSON.stringify(body);
 		this.answered++;
-		res.writeHead(answer.status, {
+		res?.writeHead(answer.status, {
 			'content-type': 'application/json; charset=utf-8',
 			'content-length': String(Buffer.byteLength(payload)),
 			'x-request-id': requestId,
@@ -283,7 +333,7 @@ class SimulatorServer implements Simulator {
 			'X-RateLimit-Remaining': String(Math.max(0, RATE_LIMIT - this.answered)),
 			'X-RateLimit-Window-Size': RATE_WINDOW,
 		});
-		res.end(payload);
+		res?.end(payload);
 		// What the client parses, so that properties JSON drops (undefined) count as missing.
 		return JSON.parse(payload) as unknown;
 	}

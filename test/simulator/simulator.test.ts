@@ -493,3 +493,38 @@ describe('lifecycle', () => {
 		expect((await call('GET', `/api/v3/mcp/${server.id}`)).status).toBe(404);
 	});
 });
+
+describe('rate limit and lost answers', () => {
+	it('refuses beyond the bucket with a bare 429 and Retry-After, and lets requests through again', async () => {
+		// One token per 100 s: nothing refills while the test runs, whatever the machine's speed.
+		sim.setRateLimit({ perSecond: 0.01, burst: 3 });
+		const answers = [];
+		for (let i = 0; i < 5; i++) answers.push(await call('GET', '/api/v3/mcp/servers'));
+		expect(answers.map((answer) => answer.status)).toEqual([200, 200, 200, 429, 429]);
+		const refused = answers[3];
+		expect(refused.json).toEqual({ message: expect.stringMatching(/^Rate limit exceeded/) });
+		expect(Number(refused.headers.get('retry-after'))).toBeGreaterThanOrEqual(99);
+		expect(Number(refused.headers.get('retry-after'))).toBeLessThanOrEqual(100);
+		expect(sim.rateLimited).toBe(2);
+		sim.setRateLimit(undefined);
+		expect((await call('GET', '/api/v3/mcp/servers')).status).toBe(200);
+	});
+
+	it('reset() lifts the rate limit', async () => {
+		sim.setRateLimit({ perSecond: 1, burst: 1 });
+		await call('GET', '/api/v3/mcp/servers');
+		sim.reset();
+		expect(sim.rateLimited).toBe(0);
+		expect((await call('GET', '/api/v3/mcp/servers')).status).toBe(200);
+	});
+
+	it('loseAnswer creates the instance and then resets the connection', async () => {
+		const server = sim.addServer();
+		sim.inject({ method: 'POST', loseAnswer: true });
+		await expect(call('POST', instancesPath(server.id), { user_id: 'lost' })).rejects.toThrow();
+		expect(sim.instancesOf(server.id).map((instance) => instance.instance_id)).toEqual(['lost']);
+		expect(sim.createCount(server.id, 'lost')).toBe(1);
+		const again = await call('POST', instancesPath(server.id), { user_id: 'lost' });
+		expect(again.status).toBe(409);
+	});
+});

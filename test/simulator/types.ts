@@ -18,6 +18,19 @@ export interface Fault {
 	passThrough?: boolean;
 	/** Reset the socket without answering. */
 	destroy?: boolean;
+	/**
+	 * Handle the request normally (state changes, e.g. the instance is created), then reset the
+	 * socket instead of answering: a success whose answer is lost on the way.
+	 */
+	loseAnswer?: boolean;
+}
+
+/** Composio's per-organisation limiter, as a token bucket: beyond it, a bare 429 with Retry-After. */
+export interface RateLimit {
+	/** Requests per second the bucket refills. */
+	perSecond: number;
+	/** Bucket size (requests allowed at once); default perSecond. */
+	burst?: number;
 }
 
 export interface RecordedRequest {
@@ -109,7 +122,11 @@ export interface Simulator {
 	instancesOf(serverId: string): InstanceRecord[];
 	/** How many times an instance was actually created (for duplicate checks). */
 	createCount(serverId: string, userId: string): number;
-	/** Clears state, requests, violations and faults. */
+	/** Limits every request from now on (undefined lifts the limit); reset() lifts it too. */
+	setRateLimit(limit: RateLimit | undefined): void;
+	/** How many requests the rate limiter refused since the last reset. */
+	readonly rateLimited: number;
+	/** Clears state, requests, violations, faults and the rate limit. */
 	reset(): void;
 	close(): Promise<void>;
 }
@@ -118,4 +135,5 @@ export interface SimulatorOptions {
 	apiKey?: string;
 	/** Delays every answer. */
 	latencyMs?: number;
+	rateLimit?: RateLimit;
 }
