@@ -7,6 +7,7 @@ import type {
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import * as instance from './actions/instance';
+import { requestOptions } from './actions/requestOptions.description';
 import { router } from './actions/router';
 import * as server from './actions/server';
 import { listSearch } from './methods';
@@ -47,6 +48,7 @@ export class ComposioMcp implements INodeType {
 			},
 			...instance.description,
 			...server.description,
+			requestOptions,
 		],
 	};
 

@@ -3,7 +3,7 @@
  * test is a whole workflow execution, with the node's On Error setting, n8n's credential handling
  * and n8n's HTTP stack between the node and the simulator.
  */
-import type { IDataObject } from 'n8n-workflow';
+import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import type { NodeRun } from '../engine/runWorkflow';
 import { createInstanceParameters, serverLocator } from '../engine/runWorkflow';
@@ -22,12 +22,13 @@ async function run(
 		userId?: string;
 		onError?: 'stopWorkflow' | 'continueRegularOutput' | 'continueErrorOutput';
 		apiKey?: string;
+		requestOptions?: IDataObject;
 	} = {},
 ): Promise<NodeRun> {
-	const parameters = createInstanceParameters(
-		options.serverId ?? '={{ $json.serverId }}',
-		options.userId,
-	);
+	const parameters: INodeParameters = {
+		...createInstanceParameters(options.serverId ?? '={{ $json.serverId }}', options.userId),
+	};
+	if (options.requestOptions) parameters.requestOptions = options.requestOptions as INodeParameters;
 	return await context.run(items, parameters, options);
 }
 
@@ -174,6 +175,7 @@ describe('Instance › Create through the n8n engine', () => {
 			expect(context.sim.createCount(server.id, 'alice')).toBe(1);
 		});
 
+		// These show how an answer reads once retries are spent (Max Retries 0); test/faults covers the retries.
 		it('429: a bare {message} body with Retry-After gives that message and the wait', async () => {
 			const server = serverFor(['alice']);
 			const message = 'Rate limit exceeded. Limit: 100 requests per 1 minutes';
@@ -188,6 +190,7 @@ describe('Instance › Create through the n8n engine', () => {
 
 			const result = await run([{ userId: 'alice', serverId: server.id }], {
 				onError: 'continueErrorOutput',
+				requestOptions: { maxRetries: 0 },
 			});
 
 			expect(result.success).toEqual([]);
@@ -261,11 +264,13 @@ describe('Instance › Create through the n8n engine', () => {
 			expect(result.success.map((item) => item.json.instance_id)).toEqual(['alice']);
 		});
 
-		it('a connection reset is an error and the POST is not sent again', async () => {
+		it('a connection reset, once retries are spent, is an error that says so', async () => {
 			const server = serverFor(['alice']);
 			context.sim.inject({ method: 'POST', path: /\/instances$/, destroy: true });
 
-			const result = await run([{ userId: 'alice', serverId: server.id }]);
+			const result = await run([{ userId: 'alice', serverId: server.id }], {
+				requestOptions: { maxRetries: 0 },
+			});
 
 			expect(result.status).toBe('error');
 			expect(result.error?.message).toMatch(/Composio/);
@@ -284,6 +289,7 @@ describe('Instance › Create through the n8n engine', () => {
 
 			const result = await run([{ userId: 'alice', serverId: server.id }], {
 				onError: 'continueErrorOutput',
+				requestOptions: { maxRetries: 0 },
 			});
 
 			expect(result.success).toEqual([]);
@@ -511,7 +517,8 @@ describe('Instance › Create through the n8n engine', () => {
 		it('stopWorkflow: the execution fails with Composio’s message and the item index', async () => {
 			const { server, items } = mixedBatch();
 
-			const result = await run(items);
+			// One at a time, so "nothing after the failing item" is exact (see test/faults for more).
+			const result = await run(items, { requestOptions: { concurrency: 1 } });
 
 			expect(result.status).toBe('error');
 			expect(result.error?.message).toBe(NO_ACCOUNTS);

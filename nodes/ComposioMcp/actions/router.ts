@@ -1,5 +1,8 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
-import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
+
+import { runPool } from '../helpers/pool';
+import { toScheduling } from '../transport/settings';
 
 import type { ItemContext, OperationExecute } from './common';
 import * as instance from './instance';
@@ -52,39 +55,63 @@ function errorJson(error: NodeApiError | NodeOperationError, fields: IDataObject
 }
 
 /**
- * Runs the chosen operation for every input item. Each item comes out paired to its input: its
- * results (one item per element for lists), or, when the node continues on fail, its error.
+ * Runs the chosen operation for every input item, up to Concurrency items at a time. Each item
+ * comes out paired to its input, in input order: its results (one item per element for lists),
+ * or, when the node continues on fail, its error. Without continue on fail, the first failing
+ * item (in input order) stops the node once the items already in flight have finished.
  */
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
-	const returnData: INodeExecutionData[] = [];
+	if (items.length === 0) return [[]];
+	const { concurrency, batchIntervalMs } = toScheduling(
+		this.getNodeParameter('requestOptions', 0, {}) as IDataObject,
+	);
+	const continueOnFail = this.continueOnFail();
+	const results: INodeExecutionData[][] = new Array(items.length);
+	const failures: Array<{ itemIndex: number; error: NodeApiError | NodeOperationError }> = [];
 
-	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
-		const item: ItemContext = { itemIndex, fields: {} };
-		try {
-			const resource = this.getNodeParameter('resource', itemIndex) as string;
-			const operation = this.getNodeParameter('operation', itemIndex) as string;
-			const execute = operations[resource]?.[operation];
-			if (!execute) {
-				throw new NodeOperationError(
-					this.getNode(),
-					`The operation "${operation}" is not supported for resource "${resource}"`,
-					{ itemIndex },
-				);
+	await runPool({
+		count: items.length,
+		concurrency,
+		intervalMs: batchIntervalMs,
+		stopped: () => failures.length > 0,
+		wait: async (ms) => await sleep(ms, this.getExecutionCancelSignal?.()),
+		task: async (itemIndex) => {
+			const item: ItemContext = { itemIndex, fields: {} };
+			try {
+				const output = await runOperation.call(this, item);
+				results[itemIndex] = output.map((json) => ({ json, pairedItem: { item: itemIndex } }));
+			} catch (error) {
+				const nodeError = asNodeError.call(this, error, itemIndex);
+				if (!continueOnFail) {
+					failures.push({ itemIndex, error: nodeError });
+					return;
+				}
+				results[itemIndex] = [
+					{ json: errorJson(nodeError, item.fields), pairedItem: { item: itemIndex } },
+				];
 			}
-			const results = await execute.call(this, item);
-			for (const json of results) {
-				returnData.push({ json, pairedItem: { item: itemIndex } });
-			}
-		} catch (error) {
-			const nodeError = asNodeError.call(this, error, itemIndex);
-			if (!this.continueOnFail()) throw nodeError;
-			returnData.push({
-				json: errorJson(nodeError, item.fields),
-				pairedItem: { item: itemIndex },
-			});
-		}
+		},
+	});
+
+	if (failures.length > 0) {
+		failures.sort((a, b) => a.itemIndex - b.itemIndex);
+		throw failures[0].error;
 	}
+	return [results.flat()];
+}
 
-	return [returnData];
+async function runOperation(this: IExecuteFunctions, item: ItemContext): Promise<IDataObject[]> {
+	const { itemIndex } = item;
+	const resource = this.getNodeParameter('resource', itemIndex) as string;
+	const operation = this.getNodeParameter('operation', itemIndex) as string;
+	const execute = operations[resource]?.[operation];
+	if (!execute) {
+		throw new NodeOperationError(
+			this.getNode(),
+			`The operation "${operation}" is not supported for resource "${resource}"`,
+			{ itemIndex },
+		);
+	}
+	return await execute.call(this, item);
 }

@@ -1,7 +1,7 @@
 /**
- * The one place the node talks to Composio: base URL, credential, JSON encoding, error mapping.
- * Every status is read here (ignoreHttpStatusErrors) so errors carry Composio's own message
- * instead of n8n's generic text per status, and nothing of the request (its API key) leaks.
+ * The one place the node talks to Composio: base URL, credential, JSON encoding, retries, error
+ * mapping. Every status is read here (ignoreHttpStatusErrors) so errors carry Composio's own
+ * message instead of n8n's generic text per status, and nothing of the request (its API key) leaks.
  */
 import type {
 	IDataObject,
@@ -12,14 +12,16 @@ import type {
 	INode,
 	JsonObject,
 } from 'n8n-workflow';
-import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 
 import { describeComposioError, excerpt, parseBody } from './errors';
+import type { AttemptOutcome } from './retry';
+import { mayHaveReached, retryDelay } from './retry';
+import type { RequestSettings } from './settings';
+import { DEFAULT_SETTINGS, toRequestSettings } from './settings';
 import { apiPrefix, normalizeBaseUrl } from './url';
 
 export const CREDENTIAL_TYPE = 'composioMcpApi';
-
-const TIMEOUT_MS = 60_000;
 
 export type ComposioContext = IExecuteFunctions | ILoadOptionsFunctions;
 
@@ -31,6 +33,13 @@ export interface ComposioRequest {
 	qs?: IDataObject;
 	itemIndex?: number;
 }
+
+/**
+ * Set on an error when an earlier attempt of the same request failed in a way that may have
+ * reached Composio (see mayHaveReached): a create that then answers 409 most likely made the
+ * instance itself, and its caller resolves it instead of failing.
+ */
+export const MAY_HAVE_REACHED = 'mayHaveReachedComposio';
 
 /** Removes the API key from any text that could reach an output, an error or a log. */
 function redact(textValue: string | undefined, secret: string): string | undefined {
@@ -47,34 +56,116 @@ function errorCode(error: unknown): string | undefined {
 	return undefined;
 }
 
-function networkError(
+function apiError(
+	node: INode,
+	message: string,
+	options: { description?: string; httpCode?: string; itemIndex?: number; apiKey: string },
+): NodeApiError {
+	const clean = redact(message, options.apiKey) as string;
+	const error = new NodeApiError(
+		node,
+		{ message: clean, httpCode: options.httpCode ?? null } as JsonObject,
+		{
+			message: clean,
+			description: redact(options.description, options.apiKey),
+			httpCode: options.httpCode,
+			itemIndex: options.itemIndex,
+		},
+	);
+	// NodeApiError swaps messages that mention an OS error code for its own text; keep ours.
+	error.message = clean;
+	return error;
+}
+
+interface Attempt {
+	outcome: AttemptOutcome;
+	/** The answer, when the attempt succeeded. */
+	data?: IDataObject;
+	/** The error to throw, when it failed and is not retried. */
+	error?: NodeApiError;
+}
+
+function networkAttempt(
 	node: INode,
 	error: unknown,
 	baseUrl: string,
+	settings: RequestSettings,
 	apiKey: string,
 	itemIndex?: number,
-): NodeApiError {
+): Attempt {
 	const code = errorCode(error);
-	const host = new URL(baseUrl).host;
 	const original = (error as Error)?.message ?? String(error);
-	const timedOut =
-		code === 'ETIMEDOUT' || code === 'ECONNABORTED' || /timeout/i.test(original ?? '');
+	const timedOut = code === 'ETIMEDOUT' || code === 'ECONNABORTED' || /timeout/i.test(original);
+	const host = new URL(baseUrl).host;
 	const message = timedOut
-		? `Composio did not answer within ${TIMEOUT_MS / 1000} s`
+		? `Composio did not answer within ${settings.timeoutMs / 1000} s`
 		: code === 'ECONNREFUSED'
 			? `Could not connect to Composio at ${host}`
 			: code === 'ECONNRESET'
 				? 'The connection to Composio closed before it answered'
 				: `Could not reach Composio at ${host}`;
-	const description = redact(`${code ? `${code}: ` : ''}${original}`, apiKey);
-	const apiError = new NodeApiError(node, { message, code: code ?? null } as JsonObject, {
-		message,
-		description,
+	return {
+		outcome: { kind: 'network', code, timedOut },
+		error: apiError(node, message, {
+			description: `${code ? `${code}: ` : ''}${original}`,
+			itemIndex,
+			apiKey,
+		}),
+	};
+}
+
+function responseAttempt(
+	node: INode,
+	response: IN8nHttpFullResponse,
+	apiKey: string,
+	itemIndex?: number,
+): Attempt {
+	const { statusCode, headers } = response;
+	const data = parseBody(response.body);
+	if (statusCode >= 200 && statusCode < 300) {
+		if (data === undefined || data === '')
+			return { outcome: { kind: 'status', status: statusCode }, data: {} };
+		if (data !== null && typeof data === 'object' && !Array.isArray(data)) {
+			return { outcome: { kind: 'status', status: statusCode }, data: data as IDataObject };
+		}
+		return {
+			// A success whose answer was mangled on the way: treated like a gateway fault.
+			outcome: { kind: 'status', status: 502 },
+			error: apiError(
+				node,
+				`Composio answered HTTP ${statusCode}, but its answer is not valid JSON`,
+				{
+					description: typeof data === 'string' ? `It began: "${excerpt(data)}"` : undefined,
+					httpCode: String(statusCode),
+					itemIndex,
+					apiKey,
+				},
+			),
+		};
+	}
+
+	const info = describeComposioError(statusCode, headers as never, data);
+	const error = apiError(node, info.message, {
+		description: info.description,
+		httpCode: info.httpCode,
 		itemIndex,
+		apiKey,
 	});
-	// NodeApiError swaps messages that mention an OS error code for its own text; keep ours.
-	apiError.message = message;
-	return apiError;
+	error.context.requestId = info.requestId;
+	error.context.composioCode = info.code;
+	error.context.retryAfterSeconds = info.retryAfterSeconds;
+	return {
+		outcome: { kind: 'status', status: statusCode, retryAfterSeconds: info.retryAfterSeconds },
+		error,
+	};
+}
+
+function settingsFor(context: ComposioContext, itemIndex: number | undefined): RequestSettings {
+	// The list search in the editor has no items and no Request Options of its own.
+	if (itemIndex === undefined || !('getInputData' in context)) return DEFAULT_SETTINGS;
+	return toRequestSettings(
+		(context as IExecuteFunctions).getNodeParameter('requestOptions', itemIndex, {}) as IDataObject,
+	);
 }
 
 export async function composioApiRequest(
@@ -92,7 +183,6 @@ export async function composioApiRequest(
 			itemIndex,
 		});
 	}
-
 	const prefix = apiPrefix(credentials.apiVersion);
 	if (!prefix) {
 		throw new NodeOperationError(node, `Unknown API version "${String(credentials.apiVersion)}"`, {
@@ -100,53 +190,42 @@ export async function composioApiRequest(
 			itemIndex,
 		});
 	}
+	const settings = settingsFor(this, itemIndex);
+	const signal = 'getExecutionCancelSignal' in this ? this.getExecutionCancelSignal?.() : undefined;
 
-	let response: IN8nHttpFullResponse;
-	try {
-		response = (await this.helpers.httpRequestWithAuthentication.call(this, CREDENTIAL_TYPE, {
-			method,
-			url: `${baseUrl}${prefix}${path}`,
-			body,
-			qs,
-			json: true,
-			timeout: TIMEOUT_MS,
-			ignoreHttpStatusErrors: true,
-			returnFullResponse: true,
-		})) as IN8nHttpFullResponse;
-	} catch (error) {
-		throw networkError(node, error, baseUrl, apiKey, itemIndex);
+	let reachedBefore = false;
+	for (let retry = 0; ; retry++) {
+		let attempt: Attempt;
+		try {
+			const response = (await this.helpers.httpRequestWithAuthentication.call(
+				this,
+				CREDENTIAL_TYPE,
+				{
+					method,
+					url: `${baseUrl}${prefix}${path}`,
+					body,
+					qs,
+					json: true,
+					timeout: settings.timeoutMs,
+					ignoreHttpStatusErrors: true,
+					returnFullResponse: true,
+				},
+			)) as IN8nHttpFullResponse;
+			attempt = responseAttempt(node, response, apiKey, itemIndex);
+		} catch (error) {
+			attempt = networkAttempt(node, error, baseUrl, settings, apiKey, itemIndex);
+		}
+		if (!attempt.error) return attempt.data ?? {};
+
+		const delay = signal?.aborted
+			? undefined
+			: retryDelay(attempt.outcome, retry + 1, settings.retry);
+		if (delay === undefined) {
+			if (reachedBefore) attempt.error.context[MAY_HAVE_REACHED] = true;
+			attempt.error.context.attempts = retry + 1;
+			throw attempt.error;
+		}
+		reachedBefore ||= mayHaveReached(attempt.outcome);
+		await sleep(delay, signal);
 	}
-
-	const { statusCode, headers } = response;
-	const data = parseBody(response.body);
-	if (statusCode >= 200 && statusCode < 300) {
-		if (data === undefined || data === '') return {};
-		if (data !== null && typeof data === 'object' && !Array.isArray(data))
-			return data as IDataObject;
-		const message = `Composio answered HTTP ${statusCode}, but its answer is not valid JSON`;
-		const apiError = new NodeApiError(node, { message, httpCode: statusCode } as JsonObject, {
-			message,
-			description: redact(
-				typeof data === 'string' ? `It began: "${excerpt(data)}"` : undefined,
-				apiKey,
-			),
-			httpCode: String(statusCode),
-			itemIndex,
-		});
-		apiError.message = message;
-		throw apiError;
-	}
-
-	const info = describeComposioError(statusCode, headers as IDataObject as never, data);
-	const message = redact(info.message, apiKey) as string;
-	const apiError = new NodeApiError(
-		node,
-		{ message, httpCode: info.httpCode, requestId: info.requestId ?? null } as JsonObject,
-		{ message, description: redact(info.description, apiKey), httpCode: info.httpCode, itemIndex },
-	);
-	apiError.message = message;
-	apiError.context.requestId = info.requestId;
-	apiError.context.composioCode = info.code;
-	apiError.context.retryAfterSeconds = info.retryAfterSeconds;
-	throw apiError;
 }

@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { composioApiRequest } from '../../transport';
+import { composioApiRequest, MAY_HAVE_REACHED } from '../../transport';
 import { requestAllPages } from '../../transport/pagination';
 import { buildPath } from '../../transport/url';
 import { settle } from '../../helpers/settle';
@@ -157,12 +157,16 @@ export async function execute(this: IExecuteFunctions, item: ItemContext): Promi
 	} else {
 		const { error } = created;
 		if (!isDuplicate(error)) throw error;
-		const existing = returnExisting
-			? await findInstance.call(this, serverId, userId, itemIndex)
-			: undefined;
+		// A 409 after a retry whose earlier attempt may have reached Composio is most likely our own
+		// instance: resolve it rather than fail, so faults never turn into errors or a second create.
+		const ours = error.context[MAY_HAVE_REACHED] === true;
+		const existing =
+			returnExisting || ours
+				? await findInstance.call(this, serverId, userId, itemIndex)
+				: undefined;
 		if (!existing) throw describeDuplicate(error, serverId, userId, returnExisting);
 		instance = existing;
-		alreadyExisted = true;
+		alreadyExisted = !ours;
 	}
 
 	const output: IDataObject = { ...instance };
