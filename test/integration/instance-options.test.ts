@@ -378,14 +378,18 @@ describe('Instance › Create options through the n8n engine', () => {
 					mcpUrl: userUrl(server.id, 'joanna'),
 				},
 			]);
+			// Items run concurrently, so the two generate requests may arrive in either order.
 			expect(
 				sim()
 					.requests.filter(isGenerate)
 					.map((request) => request.body),
-			).toEqual([
-				{ mcp_server_id: server.id, user_ids: ['ann'] },
-				{ mcp_server_id: server.id, user_ids: ['joanna'] },
-			]);
+			).toEqual(
+				expect.arrayContaining([
+					{ mcp_server_id: server.id, user_ids: ['ann'] },
+					{ mcp_server_id: server.id, user_ids: ['joanna'] },
+				]),
+			);
+			expect(sim().requests.filter(isGenerate)).toHaveLength(2);
 			expect(sim().createCount(server.id, 'ann')).toBe(1);
 		});
 
@@ -414,9 +418,14 @@ describe('Instance › Create options through the n8n engine', () => {
 			});
 			const items = [{ userId: 'alice', serverId: server.id }];
 
-			const failedRun = await create(
+			// Max Retries 0: the generate's 500 is not retried (retries are covered in test/faults).
+			const failedRun = await context.run(
 				items,
-				{ includeMcpUrl: true },
+				{
+					...createInstanceParameters('={{ $json.serverId }}'),
+					options: { includeMcpUrl: true },
+					requestOptions: { maxRetries: 0 },
+				},
 				{ onError: 'continueErrorOutput' },
 			);
 

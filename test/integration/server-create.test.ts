@@ -243,9 +243,12 @@ describe('Server › Create through the n8n engine', () => {
 			body: { error: { message: 'Temporary failure', code: 1500, status: 500 } },
 		});
 
-		const result = await create({ name: 'Half Done', authConfigIds: 'ac_gmail' }, [{}], {
-			onError: 'continueErrorOutput',
-		});
+		// Max Retries 0: the GET's 500 is not retried (retries are covered in test/faults).
+		const result = await create(
+			{ name: 'Half Done', authConfigIds: 'ac_gmail', requestOptions: { maxRetries: 0 } },
+			[{}],
+			{ onError: 'continueErrorOutput' },
+		);
 
 		const failed = errorJson(result.errorOutput[0]);
 		expect(failed).toMatchObject({ error: 'Temporary failure', httpCode: '500' });
