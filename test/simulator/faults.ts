@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-imports -- test tooling: it runs servers and n8n processes on loopback; these rules are n8n Cloud's runtime rules for node code, which this file is not */
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- test tooling: it runs servers and n8n processes on loopback; these rules are n8n Cloud's runtime rules for node code, which this file is not */
 import type { ServerResponse } from 'node:http';
 
 import type { Fault, RecordedRequest } from './types';
@@ -27,7 +27,8 @@ export class FaultQueue {
 		const index = this.queue.findIndex(
 			({ fault }) =>
 				(fault.method === undefined || fault.method.toUpperCase() === request.method) &&
-				(fault.path === undefined || pathMatches(fault.path, request)),
+				(fault.path === undefined || pathMatches(fault.path, request)) &&
+				(fault.match === undefined || fault.match(request)),
 		);
 		if (index < 0) return undefined;
 		const entry = this.queue[index];
@@ -40,8 +41,42 @@ export class FaultQueue {
 	}
 }
 
+/**
+ * Sends an answer, or with `cut` only its head (and half its body), then resets the connection.
+ * The reset waits until the client has had time to read what was sent, so that it sees an answer
+ * cut off, not a connection refused before any answer.
+ */
+export function writeAnswer(
+	res: ServerResponse,
+	status: number,
+	headers: Record<string, string>,
+	payload: string,
+	cut?: 'headers' | 'body',
+	reset: () => void = () => res.socket?.resetAndDestroy(),
+): void {
+	if (!cut) {
+		res.writeHead(status, headers);
+		res.end(payload);
+		return;
+	}
+	const bytes = Buffer.from(payload, 'utf8');
+	res.writeHead(status, { ...headers, 'content-length': String(bytes.length) });
+	const resetSoon = () => {
+		setTimeout(reset, CUT_PAUSE_MS).unref();
+	};
+	if (cut === 'body') {
+		res.write(bytes.subarray(0, Math.floor(bytes.length / 2)), resetSoon);
+	} else {
+		res.flushHeaders();
+		res.write('', resetSoon);
+	}
+}
+
+/** How long a cut answer's head stays on the wire before the reset; only ever that short. */
+const CUT_PAUSE_MS = 20;
+
 /** Answers exactly as the fault says: no envelope, no validation, no added headers. */
-export function sendFault(res: ServerResponse, fault: Fault): void {
+export function sendFault(res: ServerResponse, fault: Fault, reset?: () => void): void {
 	const headers: Record<string, string> = {};
 	let payload = '';
 	if (fault.body !== undefined) {
@@ -53,6 +88,5 @@ export function sendFault(res: ServerResponse, fault: Fault): void {
 	headers['content-length'] = String(Buffer.byteLength(payload));
 	for (const [name, value] of Object.entries(fault.headers ?? {}))
 		headers[name.toLowerCase()] = value;
-	res.writeHead(fault.status ?? 500, headers);
-	res.end(payload);
+	writeAnswer(res, fault.status ?? 500, headers, payload, fault.cut, reset);
 }

@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 
 import { type Answer, envelope, fail, newRequestId } from './answers';
-import { FaultQueue, sendFault } from './faults';
+import { FaultQueue, sendFault, writeAnswer } from './faults';
 import { ROUTES } from './routes';
 import { loadSpec, type Spec } from './spec';
 import { State } from './state';
@@ -20,7 +20,20 @@ import type {
 export const SIM_API_KEY = 'sim-key-9f8e7d6c5b4a';
 
 const RATE_LIMIT = 20000;
+
+const MAX_HEADER_SIZE = 64 * 1024;
 const RATE_WINDOW = '60s';
+
+interface Tracked {
+	request?: RecordedRequest;
+	end: () => void;
+}
+
+interface Prepared {
+	status: number;
+	headers: Record<string, string>;
+	payload: string;
+}
 
 interface Decoded {
 	segments: string[] | undefined;
@@ -93,13 +106,24 @@ class SimulatorServer implements Simulator {
 
 	rateLimited = 0;
 
+	inFlight = 0;
+
+	peakInFlight = 0;
+
+	/** Orders request starts and ends (RecordedRequest.startedTick / endedTick). */
+	private tick = 0;
+
 	private closed = false;
 
 	constructor(opts: SimulatorOptions) {
 		this.apiKey = opts.apiKey ?? SIM_API_KEY;
 		this.latencyMs = opts.latencyMs ?? 0;
 		this.setRateLimit(opts.rateLimit);
-		this.server = createServer((req, res) => {
+		// Node's default 16 KiB limit on the request line and headers would refuse a path with a long
+		// id (2,000 astral characters encode to 24,000) before the API sees it; Composio's limit is
+		// not documented.
+		this.server = createServer({ maxHeaderSize: MAX_HEADER_SIZE }, (req, res) => {
+			this.track(res);
 			this.handle(req, res).catch((error: Error) => {
 				this.violations.push(`${req.method} ${req.url}: simulator error: ${error.message}`);
 				res.destroy();
@@ -129,6 +153,14 @@ class SimulatorServer implements Simulator {
 		opts?: { status?: string; toolkit?: string },
 	) {
 		this.state.addAccount(userId, authConfigId, opts);
+	}
+
+	addInstance(serverId: string, userId: string): InstanceRecord {
+		if (!this.state.servers.has(serverId)) throw new Error(`no server ${serverId}`);
+		if (this.state.instancesOf(serverId).some((instance) => instance.instance_id === userId)) {
+			throw new Error(`${userId} already has an instance on ${serverId}`);
+		}
+		return this.state.addInstance(serverId, userId);
 	}
 
 	instancesOf(serverId: string): InstanceRecord[] {
@@ -163,7 +195,37 @@ class SimulatorServer implements Simulator {
 		return Math.max(1, Math.ceil((1 - bucket.tokens) / bucket.limit.perSecond));
 	}
 
+	resetPeak(): void {
+		this.peakInFlight = this.inFlight;
+	}
+
+	/** Counts the request in flight until its answer is finished or its connection ends. */
+	private track(res: ServerResponse): void {
+		this.inFlight++;
+		this.peakInFlight = Math.max(this.peakInFlight, this.inFlight);
+		const entry: Tracked = {
+			end: () => {
+				if (!this.tracked.delete(res)) return;
+				this.inFlight--;
+				if (entry.request) entry.request.endedTick = ++this.tick;
+			},
+		};
+		this.tracked.set(res, entry);
+		res.once('finish', entry.end);
+		res.once('close', entry.end);
+	}
+
+	/** Requests in flight, by their response; the request is set once its body has arrived. */
+	private readonly tracked = new Map<ServerResponse, Tracked>();
+
+	/** Resets the connection; the request ends now, not when the socket's close event comes. */
+	private resetConnection(res: ServerResponse): void {
+		this.tracked.get(res)?.end();
+		res.socket?.resetAndDestroy();
+	}
+
 	reset(): void {
+		this.peakInFlight = this.inFlight;
 		this.bucket = undefined;
 		this.rateLimited = 0;
 		this.state = new State();
@@ -213,21 +275,26 @@ class SimulatorServer implements Simulator {
 			headers: { ...req.headers },
 			body: parseLoosely(rawBody),
 			rawBody,
+			startedTick: ++this.tick,
 		};
 		this.requests.push(request);
+		const entry = this.tracked.get(res);
+		if (entry) entry.request = request;
+		else request.endedTick = ++this.tick;
 
 		const fault = this.faults.take(request);
-		await this.wait(this.latencyMs + (fault?.delayMs ?? 0));
+		await this.wait(this.latencyMs + (fault?.handle ? 0 : (fault?.delayMs ?? 0)));
 		if (this.closed || req.socket.destroyed) {
 			res.destroy();
 			return;
 		}
+		const reset = () => this.resetConnection(res);
 		if (fault?.destroy) {
-			req.socket.resetAndDestroy();
+			reset();
 			return;
 		}
-		if (fault && !fault.passThrough && !fault.loseAnswer) {
-			sendFault(res, fault);
+		if (fault && !fault.passThrough && !fault.loseAnswer && !fault.handle) {
+			sendFault(res, fault, reset);
 			return;
 		}
 		const retryAfter = this.takeToken();
@@ -242,32 +309,49 @@ class SimulatorServer implements Simulator {
 			});
 			return;
 		}
+		const prepared = this.answer(request, target, req.headers['content-type']);
 		if (fault?.loseAnswer) {
-			this.answer(undefined, request, target, req.headers['content-type']);
-			req.socket.resetAndDestroy();
+			reset();
 			return;
 		}
-		this.answer(res, request, target, req.headers['content-type']);
+		if (fault?.handle) {
+			await this.wait(fault.delayMs ?? 0);
+			if (this.closed || req.socket.destroyed) {
+				res.destroy();
+				return;
+			}
+			if (fault.status !== undefined || fault.body !== undefined) {
+				sendFault(res, fault, reset);
+				return;
+			}
+		}
+		let { payload } = prepared;
+		if (fault?.garble) payload = payload.slice(0, Math.floor(payload.length / 2));
+		writeAnswer(
+			res,
+			prepared.status,
+			{ ...prepared.headers, 'content-length': String(Buffer.byteLength(payload)) },
+			payload,
+			fault?.cut,
+			reset,
+		);
 	}
 
-	/** Handles the request; with no response object it does the work without answering. */
+	/** Handles the request (state changes) and returns the answer to send, validated against the spec. */
 	private answer(
-		res: ServerResponse | undefined,
 		request: RecordedRequest,
 		target: Decoded,
 		contentType: string | undefined,
-	): void {
+	): Prepared {
 		const where = `${request.method} ${request.rawPath}`;
 		if (!target.segments) {
 			this.violations.push(`${where}: request: malformed percent-encoding in the path`);
-			this.send(res, fail(400, 'Malformed percent-encoding in the request path.'));
-			return;
+			return this.prepare(fail(400, 'Malformed percent-encoding in the request path.'));
 		}
 		const matched = this.spec.match(request.method, target.segments);
 		if (!matched) {
 			this.violations.push(`${where}: request: no operation of the spec matches this path`);
-			this.send(res, fail(404, `Cannot ${request.method} ${target.path}`));
-			return;
+			return this.prepare(fail(404, `Cannot ${request.method} ${target.path}`));
 		}
 		const { op } = matched;
 		let answer = this.authenticate(request);
@@ -285,11 +369,14 @@ class SimulatorServer implements Simulator {
 				answer = this.route(`${op.method} ${op.template}`, parsed, where);
 			}
 		}
-		const body = this.send(res, answer);
+		const prepared = this.prepare(answer);
+		// What the client parses, so that properties JSON drops (undefined) count as missing.
+		const body = JSON.parse(prepared.payload) as unknown;
 		const errors = this.spec.validateResponse(op, answer.status, 'application/json', body);
 		if (errors.length > 0) {
 			this.violations.push(`${where}: response ${answer.status}: ${errors.join('; ')}`);
 		}
+		return prepared;
 	}
 
 	private authenticate(request: RecordedRequest): Answer | undefined {
@@ -319,23 +406,24 @@ class SimulatorServer implements Simulator {
 		}
 	}
 
-	/** Writes a normal answer with Composio's headers; returns the body as sent. */
-	private send(res: ServerResponse | undefined, answer: Answer): unknown {
+	/** A normal answer with Composio's headers, as it goes on the wire. */
+	private prepare(answer: Answer): Prepared {
 		const requestId = newRequestId();
 		const body = 'error' in answer ? envelope(answer.status, answer.error, requestId) : answer.body;
 		const payload = JSON.stringify(body);
 		this.answered++;
-		res?.writeHead(answer.status, {
-			'content-type': 'application/json; charset=utf-8',
-			'content-length': String(Buffer.byteLength(payload)),
-			'x-request-id': requestId,
-			'X-RateLimit': String(RATE_LIMIT),
-			'X-RateLimit-Remaining': String(Math.max(0, RATE_LIMIT - this.answered)),
-			'X-RateLimit-Window-Size': RATE_WINDOW,
-		});
-		res?.end(payload);
-		// What the client parses, so that properties JSON drops (undefined) count as missing.
-		return JSON.parse(payload) as unknown;
+		return {
+			status: answer.status,
+			headers: {
+				'content-type': 'application/json; charset=utf-8',
+				'content-length': String(Buffer.byteLength(payload)),
+				'x-request-id': requestId,
+				'X-RateLimit': String(RATE_LIMIT),
+				'X-RateLimit-Remaining': String(Math.max(0, RATE_LIMIT - this.answered)),
+				'X-RateLimit-Window-Size': RATE_WINDOW,
+			},
+			payload,
+		};
 	}
 }
 

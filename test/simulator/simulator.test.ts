@@ -528,3 +528,215 @@ describe('rate limit and lost answers', () => {
 		expect(again.status).toBe(409);
 	});
 });
+
+describe('answers cut off, mangled or late, and what is in flight', () => {
+	async function readUntilError(
+		response: Response,
+	): Promise<{ received: string; error?: unknown }> {
+		const reader = response.body!.getReader();
+		const chunks: Uint8Array[] = [];
+		try {
+			for (;;) {
+				const { done, value } = await reader.read();
+				if (done) break;
+				chunks.push(value);
+			}
+			return { received: Buffer.concat(chunks).toString('utf8') };
+		} catch (error) {
+			return { received: Buffer.concat(chunks).toString('utf8'), error };
+		}
+	}
+
+	const post = (serverId: string, userId: string) =>
+		fetch(sim.url + instancesPath(serverId), {
+			method: 'POST',
+			headers: { 'x-api-key': SIM_API_KEY, 'content-type': 'application/json' },
+			body: JSON.stringify({ user_id: userId }),
+		});
+
+	it('match: a fault answers only the requests it matches', async () => {
+		const server = sim.addServer();
+		sim.inject({
+			method: 'POST',
+			match: (request) => (request.body as { user_id?: string }).user_id === 'bob',
+			status: 503,
+			body: { message: 'only bob' },
+		});
+		expect((await call('POST', instancesPath(server.id), { user_id: 'alice' })).status).toBe(201);
+		expect((await call('POST', instancesPath(server.id), { user_id: 'bob' })).status).toBe(503);
+		expect((await call('POST', instancesPath(server.id), { user_id: 'bob' })).status).toBe(201);
+	});
+
+	it("cut 'headers': the normal answer's status and headers arrive, then the connection resets; the work is done", async () => {
+		const server = sim.addServer();
+		sim.inject({ method: 'POST', passThrough: true, cut: 'headers' });
+		const response = await post(server.id, 'u');
+		expect(response.status).toBe(201);
+		expect(Number(response.headers.get('content-length'))).toBeGreaterThan(0);
+		const read = await readUntilError(response);
+		expect(read.error).toBeDefined();
+		expect(read.received).toBe('');
+		expect(sim.createCount(server.id, 'u')).toBe(1);
+		expect(sim.violations).toEqual([]);
+	});
+
+	it("cut 'body': half the body arrives, then the connection resets", async () => {
+		const server = sim.addServer();
+		sim.inject({ method: 'POST', passThrough: true, cut: 'body' });
+		const response = await post(server.id, 'u');
+		expect(response.status).toBe(201);
+		const length = Number(response.headers.get('content-length'));
+		const read = await readUntilError(response);
+		expect(read.error).toBeDefined();
+		expect(Buffer.byteLength(read.received)).toBe(Math.floor(length / 2));
+		expect(read.received.startsWith('{"id":')).toBe(true);
+		expect(sim.createCount(server.id, 'u')).toBe(1);
+	});
+
+	it('cut applies to a fault’s own answer, and without passThrough nothing is done', async () => {
+		const server = sim.addServer();
+		sim.inject({ method: 'POST', status: 500, body: { message: 'boom, and more' }, cut: 'body' });
+		const response = await post(server.id, 'u');
+		expect(response.status).toBe(500);
+		const read = await readUntilError(response);
+		expect(read.error).toBeDefined();
+		const whole = '{"message":"boom, and more"}';
+		expect(read.received).toBe(whole.slice(0, whole.length / 2));
+		expect(sim.createCount(server.id, 'u')).toBe(0);
+	});
+
+	it('garble: the normal status with the first half of its JSON, complete as content-length says', async () => {
+		const server = sim.addServer();
+		sim.inject({ method: 'POST', passThrough: true, garble: true });
+		const answer = await call('POST', instancesPath(server.id), { user_id: 'u' });
+		expect(answer.status).toBe(201);
+		expect(answer.json).toBeUndefined();
+		expect(answer.text.startsWith('{"id":')).toBe(true);
+		expect(Number(answer.headers.get('content-length'))).toBe(Buffer.byteLength(answer.text));
+		expect(sim.createCount(server.id, 'u')).toBe(1);
+		expect(sim.violations).toEqual([]);
+	});
+
+	it('handle: the work is done at once; the answer comes after delayMs, or never to a client that left', async () => {
+		const server = sim.addServer();
+		sim.inject({ method: 'POST', handle: true, delayMs: 60_000 });
+		const controller = new AbortController();
+		const pending = fetch(sim.url + instancesPath(server.id), {
+			method: 'POST',
+			headers: { 'x-api-key': SIM_API_KEY, 'content-type': 'application/json' },
+			body: JSON.stringify({ user_id: 'late' }),
+			signal: controller.signal,
+		});
+		while (sim.createCount(server.id, 'late') === 0) {
+			await new Promise((resolve) => setImmediate(resolve));
+		}
+		expect(sim.inFlight).toBe(1);
+		controller.abort();
+		await expect(pending).rejects.toThrow();
+		expect(sim.instancesOf(server.id).map((instance) => instance.instance_id)).toEqual(['late']);
+		while (sim.inFlight > 0) await new Promise((resolve) => setImmediate(resolve));
+
+		sim.inject({ method: 'POST', handle: true, delayMs: 30 });
+		expect((await call('POST', instancesPath(server.id), { user_id: 'on-time' })).status).toBe(201);
+	});
+
+	it('handle with a status: the work is done, then the fault answers (a gateway error after the create)', async () => {
+		const server = sim.addServer();
+		sim.inject({
+			method: 'POST',
+			handle: true,
+			status: 502,
+			body: '<html><title>502 Bad Gateway</title></html>',
+			contentType: 'text/html',
+		});
+		const answer = await call('POST', instancesPath(server.id), { user_id: 'u' });
+		expect(answer.status).toBe(502);
+		expect(answer.text).toContain('Bad Gateway');
+		expect(sim.createCount(server.id, 'u')).toBe(1);
+		expect((await call('POST', instancesPath(server.id), { user_id: 'u' })).status).toBe(409);
+	});
+
+	it('counts requests in flight and the peak, and orders starts and ends by tick', async () => {
+		const slow = await startSimulator({ latencyMs: 80 });
+		try {
+			const get = () =>
+				fetch(`${slow.url}/api/v3/mcp/servers`, { headers: { 'x-api-key': SIM_API_KEY } });
+			const answers = await Promise.all([get(), get(), get()]);
+			expect(answers.map((answer) => answer.status)).toEqual([200, 200, 200]);
+			expect(slow.peakInFlight).toBe(3);
+			expect(slow.inFlight).toBe(0);
+			slow.resetPeak();
+			expect(slow.peakInFlight).toBe(0);
+			await get();
+			await get();
+			expect(slow.peakInFlight).toBe(1);
+			const [a, b, c, d, e] = slow.requests;
+			for (const request of [a, b, c]) {
+				expect(request.endedTick).toBeGreaterThan(request.startedTick);
+				// All three arrived before any was answered.
+				expect(request.startedTick).toBeLessThan(
+					Math.min(a.endedTick!, b.endedTick!, c.endedTick!),
+				);
+			}
+			expect(d.endedTick).toBeLessThan(e.startedTick);
+			slow.reset();
+			expect(slow.peakInFlight).toBe(0);
+		} finally {
+			await slow.close();
+		}
+	});
+
+	it('a reset or a client that leaves ends the request in flight', async () => {
+		const server = sim.addServer();
+		sim.inject({ method: 'POST', destroy: true });
+		await expect(call('POST', instancesPath(server.id), { user_id: 'u' })).rejects.toThrow();
+		expect(sim.inFlight).toBe(0);
+		expect(sim.requests[0].endedTick).toBeGreaterThan(sim.requests[0].startedTick);
+
+		sim.inject({ method: 'POST', delayMs: 60_000, passThrough: true });
+		const controller = new AbortController();
+		const pending = fetch(sim.url + instancesPath(server.id), {
+			method: 'POST',
+			headers: { 'x-api-key': SIM_API_KEY, 'content-type': 'application/json' },
+			body: JSON.stringify({ user_id: 'u' }),
+			signal: controller.signal,
+		});
+		while (sim.requests.length < 2) await new Promise((resolve) => setImmediate(resolve));
+		expect(sim.inFlight).toBe(1);
+		controller.abort();
+		await expect(pending).rejects.toThrow();
+		while (sim.inFlight > 0) await new Promise((resolve) => setImmediate(resolve));
+		expect(sim.requests[1].endedTick).toBeGreaterThan(sim.requests[1].startedTick);
+		expect(sim.createCount(server.id, 'u')).toBe(0);
+	});
+});
+
+describe('seeding', () => {
+	it('addInstance seeds an instance the API lists, counted as its one create', async () => {
+		const server = sim.addServer();
+		const seeded = sim.addInstance(server.id, 'seeded');
+		expect(seeded).toMatchObject({ instance_id: 'seeded', mcp_server_id: server.id });
+		const list = await call('GET', `${instancesPath(server.id)}?page_no=1&limit=10`);
+		expect(list.json.instances.map((i: { instance_id: string }) => i.instance_id)).toEqual([
+			'seeded',
+		]);
+		expect(sim.createCount(server.id, 'seeded')).toBe(1);
+		expect((await call('POST', instancesPath(server.id), { user_id: 'seeded' })).status).toBe(409);
+		expect(() => sim.addInstance(server.id, 'seeded')).toThrow(/already has an instance/);
+		expect(() => sim.addInstance('no-such-server', 'x')).toThrow(/no server/);
+		expect(sim.requests).toHaveLength(2);
+		expect(sim.violations).toEqual([]);
+	});
+
+	it('takes paths longer than Node’s default 16 KiB header limit (long ids)', async () => {
+		const server = sim.addServer();
+		const id = '👩🏽‍💻'.repeat(1_000);
+		sim.addInstance(server.id, id);
+		const path = `${instancesPath(server.id)}/${encodeURIComponent(id)}`;
+		expect(path.length).toBeGreaterThan(40_000);
+		const answer = await call('DELETE', path);
+		expect(answer.status).toBe(200);
+		expect(sim.requests[0].path.endsWith(`/instances/${id}`)).toBe(true);
+		expect(sim.instancesOf(server.id)).toEqual([]);
+	});
+});

@@ -3,6 +3,8 @@ export interface Fault {
 	method?: string;
 	/** A string equals the decoded path or the raw path (with or without query); a RegExp tests either. */
 	path?: string | RegExp;
+	/** Also has to hold for the request (e.g. one user's create: `(r) => r.body?.user_id === 'u1'`). */
+	match?: (request: RecordedRequest) => boolean;
 	/** How many requests this fault answers; default 1. */
 	times?: number;
 	/** Default 500. */
@@ -23,6 +25,24 @@ export interface Fault {
 	 * socket instead of answering: a success whose answer is lost on the way.
 	 */
 	loseAnswer?: boolean;
+	/**
+	 * Handle the request normally at once (state changes), then wait delayMs and answer: with the
+	 * fault's status/body when it gives one (a gateway error after the work was done), else with the
+	 * normal answer (a late answer, e.g. past the client's timeout). Nothing is sent to a client that
+	 * has gone by then.
+	 */
+	handle?: boolean;
+	/**
+	 * Send the status line and headers ('headers'), or those and half the body ('body'), with the
+	 * whole body's content-length, then reset the connection: an answer cut off on the way. It cuts
+	 * the fault's own answer, or the normal one with passThrough or handle (the work is done then).
+	 */
+	cut?: 'headers' | 'body';
+	/**
+	 * With passThrough or handle: the normal answer's status and headers, but only the first half of
+	 * its JSON (complete as far as content-length says): a success whose answer arrives mangled.
+	 */
+	garble?: boolean;
 }
 
 /** Composio's per-organisation limiter, as a token bucket: beyond it, a bare 429 with Retry-After. */
@@ -44,6 +64,10 @@ export interface RecordedRequest {
 	/** Parsed JSON when the body is JSON, else the raw text; undefined when empty. */
 	body: unknown;
 	rawBody: string;
+	/** When the request arrived and when its answer finished (or its connection ended), as ticks of one counter shared by all requests: comparable, not a clock. */
+	startedTick: number;
+	/** Undefined while the answer is pending. */
+	endedTick?: number;
 }
 
 export interface ServerRecord {
@@ -118,6 +142,8 @@ export interface Simulator {
 		authConfigId: string,
 		opts?: { status?: string; toolkit?: string },
 	): void;
+	/** Seeds an instance directly (no request; it counts as the user's one create). */
+	addInstance(serverId: string, userId: string): InstanceRecord;
 	/** Live instances of a server. */
 	instancesOf(serverId: string): InstanceRecord[];
 	/** How many times an instance was actually created (for duplicate checks). */
@@ -126,6 +152,12 @@ export interface Simulator {
 	setRateLimit(limit: RateLimit | undefined): void;
 	/** How many requests the rate limiter refused since the last reset. */
 	readonly rateLimited: number;
+	/** Requests received whose answer is not finished yet (answered, cut or reset ends one). */
+	readonly inFlight: number;
+	/** The most requests in flight at once since the last reset (or resetPeak). */
+	readonly peakInFlight: number;
+	/** Starts measuring peakInFlight afresh from the requests in flight now. */
+	resetPeak(): void;
 	/** Clears state, requests, violations, faults and the rate limit. */
 	reset(): void;
 	close(): Promise<void>;
