@@ -5,6 +5,7 @@ describe('parseId', () => {
 		['user_1', 'user_1'],
 		['  padded  ', 'padded'],
 		['ünïcødé 用户', 'ünïcødé 用户'],
+		['emoji 😀 𝔘', 'emoji 😀 𝔘'],
 		['a/b?c#d', 'a/b?c#d'],
 		['../x', '../x'],
 	])('keeps text %p as %p', (input, expected) => {
@@ -31,6 +32,8 @@ describe('parseId', () => {
 		[true, /must be text, got a boolean/],
 		[Number.NaN, /finite number/],
 		[Number.POSITIVE_INFINITY, /finite number/],
+		['ab\uD83D', /broken character/],
+		['\uDE00ab', /broken character/],
 	])('rejects %p', (input, message) => {
 		const result = parseId(input, 'User ID');
 		expect(result.ok).toBe(false);

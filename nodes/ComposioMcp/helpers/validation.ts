@@ -32,6 +32,10 @@ export function parseId(value: unknown, label: string): IdParseResult {
 	if (trimmed === '') {
 		return { ok: false, message: `${label} is ${value === '' ? 'empty' : 'blank'}` };
 	}
+	// Half of a UTF-16 surrogate pair is no character at all: it cannot be sent as UTF-8.
+	if (/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(trimmed)) {
+		return { ok: false, message: `${label} holds a broken character (half of a surrogate pair)` };
+	}
 	return { ok: true, value: trimmed };
 }
 

@@ -16,7 +16,7 @@ import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 
 import { describeComposioError, excerpt, parseBody } from './errors';
 import type { AttemptOutcome } from './retry';
-import { mayHaveReached, retryDelay } from './retry';
+import { isTransient, mayHaveReached, retryDelay } from './retry';
 import type { RequestSettings } from './settings';
 import { DEFAULT_SETTINGS, toRequestSettings } from './settings';
 import { apiPrefix, normalizeBaseUrl } from './url';
@@ -32,6 +32,13 @@ export interface ComposioRequest {
 	body?: IDataObject;
 	qs?: IDataObject;
 	itemIndex?: number;
+	/**
+	 * Whether sending the request again, after an attempt that may have reached Composio, cannot
+	 * do the work twice (reads, deletes, and instance creates, which Composio answers 409 the
+	 * second time). Default true; a create without such a guard passes false and is re-sent only
+	 * after failures that never reached Composio (a 429, a refused connection).
+	 */
+	safeToRepeat?: boolean;
 }
 
 /**
@@ -40,6 +47,12 @@ export interface ComposioRequest {
  * instance itself, and its caller resolves it instead of failing.
  */
 export const MAY_HAVE_REACHED = 'mayHaveReachedComposio';
+
+/**
+ * Set on an error whose last attempt failed in a way that may have reached Composio: the work
+ * may have been done although no answer said so.
+ */
+export const OUTCOME_UNKNOWN = 'outcomeUnknown';
 
 /** Removes the API key from any text that could reach an output, an error or a log. */
 function redact(textValue: string | undefined, secret: string): string | undefined {
@@ -106,8 +119,9 @@ function networkAttempt(
 				: `Could not reach Composio at ${host}`;
 	return {
 		outcome: { kind: 'network', code, timedOut },
+		// n8n rewrites network errors into its own advice; the code is the part worth keeping.
 		error: apiError(node, message, {
-			description: `${code ? `${code}: ` : ''}${original}`,
+			description: code ? `Network error ${code}.` : undefined,
 			itemIndex,
 			apiKey,
 		}),
@@ -170,7 +184,7 @@ function settingsFor(context: ComposioContext, itemIndex: number | undefined): R
 
 export async function composioApiRequest(
 	this: ComposioContext,
-	{ method, path, body, qs, itemIndex }: ComposioRequest,
+	{ method, path, body, qs, itemIndex, safeToRepeat = true }: ComposioRequest,
 ): Promise<IDataObject> {
 	const node = this.getNode();
 	const credentials = await this.getCredentials(CREDENTIAL_TYPE, itemIndex);
@@ -217,15 +231,37 @@ export async function composioApiRequest(
 		}
 		if (!attempt.error) return attempt.data ?? {};
 
-		const delay = signal?.aborted
-			? undefined
-			: retryDelay(attempt.outcome, retry + 1, settings.retry);
+		const reached = mayHaveReached(attempt.outcome);
+		const delay =
+			signal?.aborted || (reached && !safeToRepeat)
+				? undefined
+				: retryDelay(attempt.outcome, retry + 1, settings.retry);
 		if (delay === undefined) {
 			if (reachedBefore) attempt.error.context[MAY_HAVE_REACHED] = true;
+			if (reached && isTransient(attempt.outcome)) attempt.error.context[OUTCOME_UNKNOWN] = true;
 			attempt.error.context.attempts = retry + 1;
 			throw attempt.error;
 		}
-		reachedBefore ||= mayHaveReached(attempt.outcome);
+		reachedBefore ||= reached;
 		await sleep(delay, signal);
+	}
+}
+
+/**
+ * Whether `error` is a `httpCode` answer to a retry whose earlier attempt may already have done
+ * the work: a 404 to a repeated delete, a 409 to a repeated create.
+ */
+export function answeredAfterMaybeDone(error: unknown, httpCode: string): error is NodeApiError {
+	return (
+		error instanceof NodeApiError &&
+		error.httpCode === httpCode &&
+		error.context[MAY_HAVE_REACHED] === true
+	);
+}
+
+/** Adds a sentence to an n8n error's description. */
+export function addDescription(error: unknown, sentence: string): void {
+	if (error instanceof NodeApiError || error instanceof NodeOperationError) {
+		error.description = [error.description, sentence].filter(Boolean).join(' ');
 	}
 }

@@ -76,6 +76,8 @@ export async function ensureConnected(
 				path: '/connected_accounts/link',
 				body: { auth_config_id: authConfigId, user_id: userId, callback_url: callbackUrl },
 				itemIndex,
+				// Each attempt that reaches Composio starts a connection; one is enough.
+				safeToRepeat: false,
 			});
 			connectLinks.push({
 				authConfigId,

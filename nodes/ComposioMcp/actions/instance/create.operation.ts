@@ -1,7 +1,12 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { composioApiRequest, MAY_HAVE_REACHED } from '../../transport';
+import {
+	addDescription,
+	composioApiRequest,
+	MAY_HAVE_REACHED,
+	OUTCOME_UNKNOWN,
+} from '../../transport';
 import { requestAllPages } from '../../transport/pagination';
 import { buildPath } from '../../transport/url';
 import { settle } from '../../helpers/settle';
@@ -156,6 +161,12 @@ export async function execute(this: IExecuteFunctions, item: ItemContext): Promi
 		instance = created.value;
 	} else {
 		const { error } = created;
+		if ((error as NodeApiError)?.context?.[OUTCOME_UNKNOWN]) {
+			addDescription(
+				error,
+				`Composio may have created the instance although no answer said so: run the item again with If It Already Exists set to Return Existing.`,
+			);
+		}
 		if (!isDuplicate(error)) throw error;
 		// A 409 after a retry whose earlier attempt may have reached Composio is most likely our own
 		// instance: resolve it rather than fail, so faults never turn into errors or a second create.

@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { composioApiRequest } from '../../transport';
+import { settle } from '../../helpers/settle';
+import { answeredAfterMaybeDone, composioApiRequest } from '../../transport';
 import { buildPath } from '../../transport/url';
 import type { ItemContext } from '../common';
 import { readId, readServerId } from '../common';
@@ -34,13 +35,28 @@ export async function execute(this: IExecuteFunctions, item: ItemContext): Promi
 	fields.userId = this.getNodeParameter('userId', itemIndex, '') as IDataObject[string];
 	const serverId = readServerId.call(this, item);
 	const userId = readId.call(this, item, 'userId', 'User ID', { inPath: true });
-	const answer = await composioApiRequest.call(this, {
-		method: 'DELETE',
-		path: buildPath('/mcp/servers/{serverId}/instances/{instanceId}', {
-			serverId,
-			instanceId: userId,
+	const deleted = await settle(
+		composioApiRequest.call(this, {
+			method: 'DELETE',
+			path: buildPath('/mcp/servers/{serverId}/instances/{instanceId}', {
+				serverId,
+				instanceId: userId,
+			}),
+			itemIndex,
 		}),
-		itemIndex,
-	});
+	);
+	if (!deleted.ok) {
+		// A 404 to a retry after an attempt that may have reached Composio: that attempt deleted it.
+		if (!answeredAfterMaybeDone(deleted.error, '404')) throw deleted.error;
+		return [
+			{
+				message: "Instance deleted (Composio's answer to the first attempt was lost)",
+				deleted_connected_accounts: null,
+				serverId,
+				userId,
+			},
+		];
+	}
+	const answer = deleted.value;
 	return [{ ...answer, serverId, userId }];
 }

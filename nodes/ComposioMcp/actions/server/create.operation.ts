@@ -1,7 +1,8 @@
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties, NodeApiError } from 'n8n-workflow';
 
 import { parseList, serverNameProblem } from '../../helpers/lists';
-import { composioApiRequest } from '../../transport';
+import { settle } from '../../helpers/settle';
+import { addDescription, composioApiRequest, OUTCOME_UNKNOWN } from '../../transport';
 import type { ItemContext } from '../common';
 import { invalidInput } from '../common';
 import { getServer } from './get.operation';
@@ -90,13 +91,27 @@ export async function execute(this: IExecuteFunctions, item: ItemContext): Promi
 	if (additional.managedAuth !== undefined) body.managed_auth_via_composio = additional.managedAuth;
 	if (toolkits.length) body.toolkits = toolkits;
 
-	// Multi-toolkit servers have their own endpoint, which answers a smaller object.
-	const created = await composioApiRequest.call(this, {
-		method: 'POST',
-		path: toolkits.length ? '/mcp/servers/custom' : '/mcp/servers',
-		body,
-		itemIndex,
-	});
+	// Multi-toolkit servers have their own endpoint, which answers a smaller object. Server names
+	// are not unique, so a create that may have reached Composio is never sent again.
+	const attempt = await settle(
+		composioApiRequest.call(this, {
+			method: 'POST',
+			path: toolkits.length ? '/mcp/servers/custom' : '/mcp/servers',
+			body,
+			itemIndex,
+			safeToRepeat: false,
+		}),
+	);
+	if (!attempt.ok) {
+		if ((attempt.error as NodeApiError)?.context?.[OUTCOME_UNKNOWN]) {
+			addDescription(
+				attempt.error,
+				`Composio may have created the server although its answer was lost: look for "${name}" with Server → Get Many before running this item again.`,
+			);
+		}
+		throw attempt.error;
+	}
+	const created = attempt.value;
 	fields.serverId = created.id as string;
 	// Both endpoints answer differently; the user gets the server as Get returns it.
 	return [await getServer.call(this, String(created.id), itemIndex)];

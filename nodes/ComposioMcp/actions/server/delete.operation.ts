@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { composioApiRequest } from '../../transport';
+import { settle } from '../../helpers/settle';
+import { answeredAfterMaybeDone, composioApiRequest } from '../../transport';
 import { buildPath } from '../../transport/url';
 import type { ItemContext } from '../common';
 import { readServerId } from '../common';
@@ -22,12 +23,15 @@ export const description: INodeProperties[] = [
 
 export async function execute(this: IExecuteFunctions, item: ItemContext): Promise<IDataObject[]> {
 	const serverId = readServerId.call(this, item);
-	const { itemIndex } = item;
-	return [
-		await composioApiRequest.call(this, {
+	const deleted = await settle(
+		composioApiRequest.call(this, {
 			method: 'DELETE',
 			path: buildPath('/mcp/{id}', { id: serverId }),
-			itemIndex,
+			itemIndex: item.itemIndex,
 		}),
-	];
+	);
+	if (deleted.ok) return [deleted.value];
+	// A 404 to a retry after an attempt that may have reached Composio: that attempt deleted it.
+	if (answeredAfterMaybeDone(deleted.error, '404')) return [{ id: serverId, deleted: true }];
+	throw deleted.error;
 }
