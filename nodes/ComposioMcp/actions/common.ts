@@ -29,23 +29,42 @@ export function invalidInput(
 	});
 }
 
-/** Reads an id parameter (a resource locator or a string) into the string Composio receives. */
-export function readId(
+export interface IdParameter {
+	parameter: string;
+	label: string;
+	/** An id that goes into the URL path ("." and ".." are refused). */
+	inPath: boolean;
+}
+
+export const SERVER_ID: IdParameter = { parameter: 'serverId', label: 'Server', inPath: true };
+
+/**
+ * Reads id parameters (resource locators or strings) into the strings Composio receives. All raw
+ * values are recorded in the item's fields first, so an error about one still names the others;
+ * each expression is evaluated once.
+ */
+export function readIds(
 	this: IExecuteFunctions,
 	{ itemIndex, fields }: ItemContext,
-	parameter: string,
-	label: string,
-	options: { inPath: boolean },
-): string {
-	const raw = this.getNodeParameter(parameter, itemIndex, '', { extractValue: true });
-	const parsed = options.inPath ? parsePathId(raw, label) : parseId(raw, label);
-	fields[parameter] = parsed.ok ? parsed.value : (raw as IDataObject[string]);
-	if (!parsed.ok) throw invalidInput.call(this, parsed.message, itemIndex);
-	return parsed.value;
+	ids: IdParameter[],
+): Record<string, string> {
+	const raws = ids.map(({ parameter }) => {
+		const raw = this.getNodeParameter(parameter, itemIndex, '', { extractValue: true });
+		fields[parameter] = raw as IDataObject[string];
+		return raw;
+	});
+	const values: Record<string, string> = {};
+	ids.forEach(({ parameter, label, inPath }, index) => {
+		const parsed = inPath ? parsePathId(raws[index], label) : parseId(raws[index], label);
+		if (!parsed.ok) throw invalidInput.call(this, parsed.message, itemIndex);
+		fields[parameter] = parsed.value;
+		values[parameter] = parsed.value;
+	});
+	return values;
 }
 
 export function readServerId(this: IExecuteFunctions, item: ItemContext): string {
-	return readId.call(this, item, 'serverId', 'Server', { inPath: true });
+	return readIds.call(this, item, [SERVER_ID]).serverId;
 }
 
 /** Return All / Limit as the limit the pagination helper takes (undefined = all). */

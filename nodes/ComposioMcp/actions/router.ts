@@ -67,6 +67,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		this.getNodeParameter('requestOptions', 0, {}) as IDataObject,
 	);
 	const continueOnFail = this.continueOnFail();
+	const execute = operationFor.call(this);
 	const results: INodeExecutionData[][] = new Array(items.length);
 	const failures: Array<{ itemIndex: number; error: NodeApiError | NodeOperationError }> = [];
 
@@ -79,7 +80,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		task: async (itemIndex) => {
 			const item: ItemContext = { itemIndex, fields: {} };
 			try {
-				const output = await runOperation.call(this, item);
+				const output = await execute.call(this, item);
 				results[itemIndex] = output.map((json) => ({ json, pairedItem: { item: itemIndex } }));
 			} catch (error) {
 				const nodeError = asNodeError.call(this, error, itemIndex);
@@ -101,17 +102,16 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	return [results.flat()];
 }
 
-async function runOperation(this: IExecuteFunctions, item: ItemContext): Promise<IDataObject[]> {
-	const { itemIndex } = item;
-	const resource = this.getNodeParameter('resource', itemIndex) as string;
-	const operation = this.getNodeParameter('operation', itemIndex) as string;
+function operationFor(this: IExecuteFunctions): OperationExecute {
+	// Resource and operation take no expressions (noDataExpression): one read serves every item.
+	const resource = this.getNodeParameter('resource', 0) as string;
+	const operation = this.getNodeParameter('operation', 0) as string;
 	const execute = operations[resource]?.[operation];
 	if (!execute) {
 		throw new NodeOperationError(
 			this.getNode(),
 			`The operation "${operation}" is not supported for resource "${resource}"`,
-			{ itemIndex },
 		);
 	}
-	return await execute.call(this, item);
+	return execute;
 }

@@ -207,6 +207,15 @@ export async function composioApiRequest(
 	const settings = settingsFor(this, itemIndex);
 	const signal = 'getExecutionCancelSignal' in this ? this.getExecutionCancelSignal?.() : undefined;
 
+	// Hand the helper the credential already read, so it is not loaded and decrypted again.
+	const reference = node.credentials?.[CREDENTIAL_TYPE];
+	const credentialsDecrypted = {
+		id: reference?.id ?? '',
+		name: reference?.name ?? '',
+		type: CREDENTIAL_TYPE,
+		data: credentials,
+	};
+
 	let reachedBefore = false;
 	for (let retry = 0; ; retry++) {
 		let attempt: Attempt;
@@ -224,6 +233,7 @@ export async function composioApiRequest(
 					ignoreHttpStatusErrors: true,
 					returnFullResponse: true,
 				},
+				{ credentialsDecrypted },
 			)) as IN8nHttpFullResponse;
 			attempt = responseAttempt(node, response, apiKey, itemIndex);
 		} catch (error) {

@@ -11,7 +11,7 @@ import { requestAllPages } from '../../transport/pagination';
 import { buildPath } from '../../transport/url';
 import { settle } from '../../helpers/settle';
 import type { ItemContext } from '../common';
-import { readId, readServerId } from '../common';
+import { readIds, SERVER_ID } from '../common';
 import { serverLocator } from '../common.descriptions';
 import { generateUrls } from '../server/generateUrl.operation';
 import { ensureConnected } from './connectedAccounts';
@@ -136,9 +136,10 @@ async function findInstance(
 
 export async function execute(this: IExecuteFunctions, item: ItemContext): Promise<IDataObject[]> {
 	const { itemIndex, fields } = item;
-	fields.userId = this.getNodeParameter('userId', itemIndex, '') as IDataObject[string];
-	const serverId = readServerId.call(this, item);
-	const userId = readId.call(this, item, 'userId', 'User ID', { inPath: false });
+	const { serverId, userId } = readIds.call(this, item, [
+		SERVER_ID,
+		{ parameter: 'userId', label: 'User ID', inPath: false },
+	]);
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const returnExisting = options.ifExists === 'returnExisting';
 

@@ -4,7 +4,7 @@ import { settle } from '../../helpers/settle';
 import { answeredAfterMaybeDone, composioApiRequest } from '../../transport';
 import { buildPath } from '../../transport/url';
 import type { ItemContext } from '../common';
-import { readId, readServerId } from '../common';
+import { readIds, SERVER_ID } from '../common';
 import { serverLocator } from '../common.descriptions';
 
 const showFor = { show: { resource: ['instance'], operation: ['delete'] } };
@@ -31,10 +31,11 @@ export const description: INodeProperties[] = [
 ];
 
 export async function execute(this: IExecuteFunctions, item: ItemContext): Promise<IDataObject[]> {
-	const { itemIndex, fields } = item;
-	fields.userId = this.getNodeParameter('userId', itemIndex, '') as IDataObject[string];
-	const serverId = readServerId.call(this, item);
-	const userId = readId.call(this, item, 'userId', 'User ID', { inPath: true });
+	const { itemIndex } = item;
+	const { serverId, userId } = readIds.call(this, item, [
+		SERVER_ID,
+		{ parameter: 'userId', label: 'User ID', inPath: true },
+	]);
 	const deleted = await settle(
 		composioApiRequest.call(this, {
 			method: 'DELETE',
