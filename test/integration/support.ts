@@ -121,13 +121,14 @@ export interface ErrorFields extends IDataObject {
 }
 
 /**
- * The error fields of a failed item. n8n's engine only routes an item to the error output when its
- * json holds nothing but `error`, `message` and `details` (an item with `item.error` set has its json
- * replaced by `{ error: message }`), so the node puts the message in `error` and the rest in `details`.
+ * The error fields of a failed item, with the message as `error`. The node puts them all in one
+ * `error` object: n8n routes an item to the error output only when its JSON holds nothing but an
+ * error (an item with `item.error` set would have its JSON cut down to `{ error: message }`).
  */
 export function errorJson(item: INodeExecutionData): ErrorFields {
-	const { error, details } = item.json as { error: string; details: Omit<ErrorFields, 'error'> };
-	expect(typeof error).toBe('string');
-	expect(details).toEqual(expect.any(Object));
-	return { ...details, error } as ErrorFields;
+	// On the error output n8n adds the input item's own fields around `error`.
+	expect(item.json.error).toEqual(expect.any(Object));
+	const { message, ...rest } = item.json.error as IDataObject;
+	expect(typeof message).toBe('string');
+	return { ...rest, error: message } as ErrorFields;
 }

@@ -37,15 +37,16 @@ function asNodeError(
 }
 
 /**
- * The JSON a failed item carries, so the error branch can act on it. n8n's engine sends an item
- * to the error output only when its JSON holds nothing but `error`, `message` and `details` (an
- * item with `item.error` set is reduced to `{ error }`, losing the rest), so the facts sit in
- * `details`, the same on either continue setting.
+ * The JSON a failed item carries, so the error branch can act on it: everything under `error`.
+ * n8n sends an item to the error output only when its JSON holds nothing but an error (n8n 1.x:
+ * only `error` and `message`; 2.x also `details`), and an item with `item.error` set is cut down
+ * to `{ error: message }`, losing the rest. One `error` object routes on both, the same on either
+ * continue setting.
  */
 function errorJson(error: NodeApiError | NodeOperationError, fields: IDataObject): IDataObject {
 	return {
-		error: error.message,
-		details: {
+		error: {
+			message: error.message,
 			description: error.description ?? null,
 			httpCode: error instanceof NodeApiError ? error.httpCode : null,
 			requestId: (error.context.requestId as string | undefined) ?? null,
