@@ -170,13 +170,13 @@ describe('Composio MCP in a real n8n', () => {
 		expect(errors).toHaveLength(3);
 		const byInput = new Map(errors!.map((item) => [pairedIndex(item), item.json]));
 		expect([...byInput.keys()].sort()).toEqual([1, 2, 3]);
-		// n8n's engine sends an item to the error output only when its JSON holds nothing but error,
-		// message and details, and reduces any item that sets `item.error` to `{ error }`: the facts
-		// the error branch needs must come under `details`. The engine merges the input item's JSON in.
+		// n8n's engine sends an item to the error output only when its JSON holds nothing but an
+		// error, and reduces any item that sets `item.error` to `{ error: message }`: every fact the
+		// error branch needs is in one `error` object. The engine merges the input item's JSON in.
 		expect(byInput.get(1)).toEqual({
 			userId: EXISTING_USER,
-			error: DUPLICATE,
-			details: expect.objectContaining({
+			error: expect.objectContaining({
+				message: DUPLICATE,
 				httpCode: '409',
 				requestId: expect.any(String),
 				serverId: SERVER_ID,
@@ -185,8 +185,8 @@ describe('Composio MCP in a real n8n', () => {
 		});
 		expect(byInput.get(2)).toEqual({
 			userId: UNCONNECTED_USER,
-			error: MISSING_ACCOUNTS,
-			details: expect.objectContaining({
+			error: expect.objectContaining({
+				message: MISSING_ACCOUNTS,
 				httpCode: '403',
 				requestId: expect.any(String),
 				serverId: SERVER_ID,
@@ -195,8 +195,12 @@ describe('Composio MCP in a real n8n', () => {
 		});
 		expect(byInput.get(3)).toEqual({
 			userId: '   ',
-			error: expect.stringMatching(/user id/i),
-			details: expect.objectContaining({ httpCode: null, requestId: null, serverId: SERVER_ID }),
+			error: expect.objectContaining({
+				message: expect.stringMatching(/user id/i),
+				httpCode: null,
+				requestId: null,
+				serverId: SERVER_ID,
+			}),
 		});
 
 		// Both branches reached their next node.
@@ -246,7 +250,9 @@ describe('Composio MCP in a real n8n', () => {
 		const result = await n8n.execute(stopWorkflow.id, { N8N_SSRF_ALLOWED_IP_RANGES: '' });
 
 		expect(result.code).toBe(1);
-		expect(result.run?.data.resultData.error?.description).toMatch(/restricted IP address/);
+		// n8n's own refusal, word for word: not retried, not turned into a network error.
+		expect(result.run?.data.resultData.error?.message).toMatch(/restricted IP address/);
+		expect(result.run?.data.resultData.error?.description).toMatch(/not allowed/);
 		expect(sim.requests.length).toBe(before);
 	});
 
@@ -283,12 +289,12 @@ describe('Composio MCP in a real n8n', () => {
 		expect(errors).toHaveLength(1);
 		expect(pairedIndex(errors![0])).toBe(2);
 		const failed = errors![0].json;
-		// The engine merges the input item's fields in; the node's facts are under details.
+		// The engine merges the input item's fields in; the node's facts are in its error object.
 		expect(failed).toEqual({
 			userId: UNCONNECTED_USER,
 			name: 'Linus',
-			error: expect.stringContaining('slack'),
-			details: {
+			error: {
+				message: expect.stringContaining('slack'),
 				description: expect.stringContaining('connect link'),
 				httpCode: null,
 				requestId: null,
@@ -307,8 +313,9 @@ describe('Composio MCP in a real n8n', () => {
 				],
 			},
 		});
-		expect(failed.error).toContain(UNCONNECTED_USER);
-		expect(failed.error).not.toContain('github');
+		const message = (failed.error as { message: string }).message;
+		expect(message).toContain(UNCONNECTED_USER);
+		expect(message).not.toContain('github');
 
 		// Each branch's next node got its items, unchanged.
 		expect(json(nodeOutputs(result.run, 'Send MCP URL')[0])).toEqual(json(success));
@@ -324,31 +331,45 @@ describe('Composio MCP in a real n8n', () => {
 			'/api/v3/mcp/servers/generate',
 			{ mcp_server_id: ONBOARDING_SERVER, user_ids: [user] },
 		];
-		expect(sent.map((r) => [r.method, r.path, r.body])).toEqual([
-			['GET', server, undefined],
-			['GET', accounts, undefined],
-			['POST', instances, { user_id: NEW_USER }],
-			generate(NEW_USER),
-			['GET', server, undefined],
-			['GET', accounts, undefined],
-			['POST', instances, { user_id: EXISTING_USER }],
-			['GET', instances, undefined],
-			generate(EXISTING_USER),
-			['GET', server, undefined],
-			['GET', accounts, undefined],
-			['GET', '/api/v3/auth_configs', undefined],
-			[
-				'POST',
-				'/api/v3/connected_accounts/link',
-				{ auth_config_id: ONBOARDING_SLACK, user_id: UNCONNECTED_USER, callback_url: CALLBACK_URL },
-			],
-		]);
+		// The three users run concurrently, so their requests interleave: compare them as a multiset
+		// (the fault and concurrency tests check the order within an item).
+		const sorted = (requests: unknown[][]) => requests.map((r) => JSON.stringify(r)).sort();
+		expect(sorted(sent.map((r) => [r.method, r.path, r.body]))).toEqual(
+			sorted([
+				['GET', server, undefined],
+				['GET', accounts, undefined],
+				['POST', instances, { user_id: NEW_USER }],
+				generate(NEW_USER),
+				['GET', server, undefined],
+				['GET', accounts, undefined],
+				['POST', instances, { user_id: EXISTING_USER }],
+				['GET', instances, undefined],
+				generate(EXISTING_USER),
+				['GET', server, undefined],
+				['GET', accounts, undefined],
+				['GET', '/api/v3/auth_configs', undefined],
+				[
+					'POST',
+					'/api/v3/connected_accounts/link',
+					{
+						auth_config_id: ONBOARDING_SLACK,
+						user_id: UNCONNECTED_USER,
+						callback_url: CALLBACK_URL,
+					},
+				],
+			]),
+		);
 		// The existing instance is looked up by the user's ID after Composio's 409.
-		expect(sent[7].query).toMatchObject({ search: EXISTING_USER });
+		const lookups = sent.filter((r) => r.method === 'GET' && r.path === instances);
+		expect(lookups.map((r) => r.query)).toEqual([
+			expect.objectContaining({ search: EXISTING_USER }),
+		]);
 		// Composio takes array filters comma-joined; only ACTIVE accounts count.
 		const accountQueries = sent.filter((r) => r.path === accounts);
-		expect(accountQueries.map((r) => r.query)).toEqual(
-			[NEW_USER, EXISTING_USER, UNCONNECTED_USER].map((user) =>
+		const byUser = (a: { query: Record<string, string> }, b: { query: Record<string, string> }) =>
+			a.query.user_ids.localeCompare(b.query.user_ids);
+		expect([...accountQueries].sort(byUser).map((r) => r.query)).toEqual(
+			[NEW_USER, EXISTING_USER, UNCONNECTED_USER].sort().map((user) =>
 				expect.objectContaining({
 					user_ids: user,
 					auth_config_ids: `${ONBOARDING_GITHUB},${ONBOARDING_SLACK}`,
@@ -466,8 +487,8 @@ describe('Composio MCP in a real n8n', () => {
 			mcpUrl: `${sim.url}/v3/mcp/${AGENT_SERVER}?user_id=${encodeURIComponent(AGENT_USER)}`,
 		};
 		const notConnected = {
-			error: `User "${AGENT_UNCONNECTED_USER}" has no active connected account for: github (${AUTH_CONFIG})`,
-			details: {
+			error: {
+				message: `User "${AGENT_UNCONNECTED_USER}" has no active connected account for: github (${AUTH_CONFIG})`,
 				description: expect.stringContaining('connect link'),
 				httpCode: null,
 				requestId: null,

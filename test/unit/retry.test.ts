@@ -63,7 +63,8 @@ describe('isTransient and mayHaveReached', () => {
 		[network('ECONNRESET'), true, true],
 		[network('ETIMEDOUT', true), true, true],
 		[network('ECONNREFUSED'), true, false],
-		[network(undefined), true, true],
+		[network(undefined, true), true, true],
+		[{ kind: 'refused' } as AttemptOutcome, false, false],
 		[status(404), false, true],
 	])('%p: transient %p, may have reached %p', (outcome, transient, reached) => {
 		expect(isTransient(outcome)).toBe(transient);

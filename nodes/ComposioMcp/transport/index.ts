@@ -16,7 +16,7 @@ import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 
 import { describeComposioError, excerpt, parseBody } from './errors';
 import type { AttemptOutcome } from './retry';
-import { isTransient, mayHaveReached, retryDelay } from './retry';
+import { isTransient, mayHaveReached, retryDelay, TRANSIENT_NETWORK_CODES } from './retry';
 import type { RequestSettings } from './settings';
 import { DEFAULT_SETTINGS, toRequestSettings } from './settings';
 import { apiPrefix, normalizeBaseUrl } from './url';
@@ -109,6 +109,18 @@ function networkAttempt(
 	const code = errorCode(error);
 	const original = (error as Error)?.message ?? String(error);
 	const timedOut = code === 'ETIMEDOUT' || code === 'ECONNABORTED' || /timeout/i.test(original);
+	if (!timedOut && !(code && TRANSIENT_NETWORK_CODES.includes(code))) {
+		// Not a network fault: n8n refused the request itself (its SSRF guard, a bad proxy
+		// setting, …). Its own message says why; retrying cannot help.
+		return {
+			outcome: { kind: 'refused' },
+			error: apiError(node, original, {
+				description: (error as { description?: string })?.description,
+				itemIndex,
+				apiKey,
+			}),
+		};
+	}
 	const host = new URL(baseUrl).host;
 	const message = timedOut
 		? `Composio did not answer within ${settings.timeoutMs / 1000} s`

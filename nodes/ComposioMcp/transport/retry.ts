@@ -20,13 +20,33 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
 	maxBackoffMs: 8_000,
 };
 
-/** What one attempt ended with. */
+/**
+ * What one attempt ended with: an answer, a network fault, or a refusal by n8n itself before
+ * anything was sent (e.g. its SSRF guard), which no retry can change.
+ */
 export type AttemptOutcome =
 	| { kind: 'status'; status: number; retryAfterSeconds?: number }
-	| { kind: 'network'; code?: string; timedOut: boolean };
+	| { kind: 'network'; code?: string; timedOut: boolean }
+	| { kind: 'refused' };
+
+/** Network faults that can pass: connections refused, dropped or timed out, DNS hiccups. */
+export const TRANSIENT_NETWORK_CODES = [
+	'ECONNRESET',
+	'ECONNREFUSED',
+	'ECONNABORTED',
+	'ETIMEDOUT',
+	'ESOCKETTIMEDOUT',
+	'EPIPE',
+	'ENOTFOUND',
+	'EAI_AGAIN',
+	'EHOSTUNREACH',
+	'ENETUNREACH',
+	'ENETDOWN',
+];
 
 /** Failures that can heal on their own: rate limits, timeouts, gateways, dropped connections. */
 export function isTransient(outcome: AttemptOutcome): boolean {
+	if (outcome.kind === 'refused') return false;
 	if (outcome.kind === 'network') return true;
 	return outcome.status === 408 || outcome.status === 429 || outcome.status >= 500;
 }
@@ -37,6 +57,7 @@ export function isTransient(outcome: AttemptOutcome): boolean {
  * timeout, a connection dropped mid-answer) may have done its work and lost only the answer.
  */
 export function mayHaveReached(outcome: AttemptOutcome): boolean {
+	if (outcome.kind === 'refused') return false;
 	if (outcome.kind === 'network') {
 		return !['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH'].includes(outcome.code ?? '');
 	}
