@@ -1,0 +1,151 @@
+/** What the onboarding run did for each user, and the table the demo prints. Pure, no I/O. */
+import type { RunItem, TaskData } from '../../test/e2e/n8n';
+
+export type Outcome = 'created' | 'already existed' | 'needs to connect' | 'error';
+
+export interface UserOutcome {
+	user: string;
+	outcome: Outcome;
+	/** The instance's ID (Composio's record UUID), when the user has one. */
+	instanceId?: string;
+	/** The user's MCP URL, or the error and, for a user who is not connected, one connect link per toolkit. */
+	details: string[];
+}
+
+function text(value: unknown): string | undefined {
+	return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+function inputIndex(item: RunItem): number | undefined {
+	const paired = Array.isArray(item.pairedItem) ? item.pairedItem[0] : item.pairedItem;
+	return paired?.item;
+}
+
+function fromSuccess(user: string, json: Record<string, unknown>): UserOutcome {
+	return {
+		user,
+		outcome: json.alreadyExisted === true ? 'already existed' : 'created',
+		instanceId: text(json.id),
+		details: [text(json.mcpUrl) ?? '(no MCP URL in the output)'],
+	};
+}
+
+function fromError(user: string, json: Record<string, unknown>): UserOutcome {
+	const details = (json.details ?? {}) as Record<string, unknown>;
+	const links = Array.isArray(details.connectLinks)
+		? (details.connectLinks as Array<Record<string, unknown>>)
+		: [];
+	const message = text(json.error) ?? text(json.message) ?? 'failed without a message';
+	if (links.length > 0) {
+		return {
+			user,
+			outcome: 'needs to connect',
+			details: [
+				message,
+				...links.map(
+					(link) =>
+						`connect ${text(link.toolkit) ?? text(link.authConfigId) ?? '?'}: ${text(link.redirectUrl) ?? '(no link)'}`,
+				),
+			],
+		};
+	}
+	const description = text(details.description);
+	return { user, outcome: 'error', details: description ? [message, description] : [message] };
+}
+
+/**
+ * One outcome per user, in the users' order, from the tasks of the onboarding node (which has a
+ * success and an error output). A user the node output nothing for is an error.
+ */
+export function userOutcomes(tasks: TaskData[], users: string[]): UserOutcome[] {
+	const byUser = new Map<number, UserOutcome>();
+	const failure = tasks.find((task) => task.error)?.error;
+	if (tasks.length === 0 || failure) {
+		const message =
+			tasks.length === 0
+				? 'the onboarding node did not run'
+				: (failure?.message ?? 'the onboarding node failed');
+		return users.map((user) => ({ user, outcome: 'error', details: [message] }));
+	}
+	for (const task of tasks) {
+		const [success, errors] = task.data?.main ?? [];
+		for (const [items, read] of [
+			[success, fromSuccess],
+			[errors, fromError],
+		] as const) {
+			for (const item of items ?? []) {
+				const index = inputIndex(item);
+				if (index === undefined || index >= users.length) continue;
+				byUser.set(index, read(users[index], item.json));
+			}
+		}
+	}
+	return users.map(
+		(user, index) =>
+			byUser.get(index) ?? {
+				user,
+				outcome: 'error',
+				details: ['the onboarding node output nothing for this user'],
+			},
+	);
+}
+
+/** Splits `value` into lines of at most `width` characters at spaces; a longer word keeps its own line. */
+export function wrap(value: string, width: number): string[] {
+	const lines: string[] = [];
+	for (const paragraph of value.split('\n')) {
+		let line = '';
+		for (const word of paragraph.split(' ')) {
+			if (line && line.length + 1 + word.length > width) {
+				lines.push(line);
+				line = word;
+			} else {
+				line = line ? `${line} ${word}` : word;
+			}
+		}
+		lines.push(line);
+	}
+	return lines;
+}
+
+/**
+ * A plain-text table: a header, a rule, then the rows; a cell may hold several lines. Columns are as
+ * wide as their widest line, two spaces apart; trailing spaces are trimmed.
+ */
+export function renderTable(headers: string[], rows: string[][][]): string {
+	const widths = headers.map((header, column) =>
+		Math.max(header.length, ...rows.flatMap((row) => (row[column] ?? []).map((l) => l.length))),
+	);
+	const line = (cells: string[]) =>
+		cells
+			.map((cell, column) => cell.padEnd(widths[column]))
+			.join('  ')
+			.trimEnd();
+	const out = [line(headers), line(widths.map((width) => '-'.repeat(width)))];
+	for (const row of rows) {
+		const height = Math.max(1, ...row.map((cell) => cell.length));
+		for (let i = 0; i < height; i++)
+			out.push(line(headers.map((_, column) => row[column]?.[i] ?? '')));
+	}
+	return out.join('\n');
+}
+
+const DETAIL_WIDTH = 72;
+
+/**
+ * The demo's table: user, outcome, instance ID, MCP URL or error. Long messages are wrapped to the
+ * width of the longest URL (at least 72 characters); URLs are never split.
+ */
+export function outcomesTable(outcomes: UserOutcome[]): string {
+	const words = outcomes.flatMap((outcome) => outcome.details.flatMap((d) => d.split(/\s/)));
+	const width = Math.max(DETAIL_WIDTH, ...words.map((word) => word.length));
+	return renderTable(
+		['User', 'Outcome', 'Instance ID', 'MCP URL or error'],
+		outcomes.map((outcome) => [
+			[outcome.user],
+			[outcome.outcome],
+			[outcome.instanceId ?? '-'],
+			outcome.details.flatMap((detail) => wrap(detail, width)),
+		]),
+	);
+}
