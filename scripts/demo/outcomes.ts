@@ -31,11 +31,15 @@ function fromSuccess(user: string, json: Record<string, unknown>): UserOutcome {
 }
 
 function fromError(user: string, json: Record<string, unknown>): UserOutcome {
-	const details = (json.details ?? {}) as Record<string, unknown>;
+	// A failed item is { error: { message, description, connectLinks, … } } (see the router).
+	const details = (
+		json.error !== null && typeof json.error === 'object' ? json.error : {}
+	) as Record<string, unknown>;
 	const links = Array.isArray(details.connectLinks)
 		? (details.connectLinks as Array<Record<string, unknown>>)
 		: [];
-	const message = text(json.error) ?? text(json.message) ?? 'failed without a message';
+	const message =
+		text(details.message) ?? text(json.error) ?? text(json.message) ?? 'failed without a message';
 	if (links.length > 0) {
 		return {
 			user,

@@ -59,12 +59,9 @@ const agentToolOn1x = {
 
 /**
  * The success and error outputs of a node whose On Error is "Continue (using error output)".
- * n8n 2.x moves a returned item to the error output when its JSON holds nothing but `error`,
- * `message` and `details`, and merges the input item's JSON into it. n8n 1.x moves an item only
- * when its JSON is exactly `{ error }` or `{ error, message }`: there the node's failed items,
- * `{ error, details }`, stay on the success output as the node made them and the error output
- * is empty, which this checks; it then returns those items as `errors`, so that each test checks
- * the same facts about them on both versions.
+ * n8n moves a returned item to the error output when its JSON holds nothing but an error (1.x:
+ * only `error` and `message`; 2.x also `details`) and merges the input item's JSON into it; the
+ * node's failed items are `{ error: { message, … } }`, routed alike on both versions.
  */
 function outputsOf(
 	run: Parameters<typeof nodeOutputs>[0],

@@ -410,8 +410,8 @@ describe('The examples in a real n8n', () => {
 		]);
 		expect(linusResult).toEqual([
 			{
-				error: expect.stringContaining(LINUS),
-				details: expect.objectContaining({
+				error: expect.objectContaining({
+					message: expect.stringContaining(LINUS),
 					userId: LINUS,
 					missingToolkits: ['github'],
 					connectLinks: [

@@ -40,8 +40,8 @@ const ran: TaskData[] = onboardingRun(
 		{
 			json: {
 				userId: USERS[2],
-				error: 'User "linus@example.com" has no active connected account for: slack (ac_slack)',
-				details: {
+				error: {
+					message: 'User "linus@example.com" has no active connected account for: slack (ac_slack)',
 					description: 'No instance was created.',
 					connectLinks: [
 						{ authConfigId: 'ac_slack', toolkit: 'slack', redirectUrl: 'http://sim/link/lt_1' },
@@ -54,8 +54,11 @@ const ran: TaskData[] = onboardingRun(
 		{
 			json: {
 				userId: USERS[3],
-				error: 'Server not found',
-				details: { description: 'Check the server ID.', httpCode: '404' },
+				error: {
+					message: 'Server not found',
+					description: 'Check the server ID.',
+					httpCode: '404',
+				},
 			},
 			pairedItem: { item: 3 },
 		},
