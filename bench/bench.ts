@@ -136,7 +136,8 @@ function checkProblems(check: InstanceCheck, count: number): string[] {
 	return problems;
 }
 
-async function throughput(sections: string[]): Promise<boolean> {
+/** Target 1 per concurrency: the verdict line names each C, since n8n's own floor rises with C. */
+async function throughput(sections: string[]): Promise<string> {
 	const sim = await WorkerSim.start({ latencyMs: LATENCY_MS });
 	try {
 		log('1: warm-up');
@@ -146,6 +147,7 @@ async function throughput(sections: string[]): Promise<boolean> {
 
 		const rows: string[][] = [];
 		let met = true;
+		const perC: string[] = [];
 		for (const concurrency of CONCURRENCIES) {
 			const axiosMs: number[] = [];
 			const floorMs: number[] = [];
@@ -184,6 +186,10 @@ async function throughput(sections: string[]): Promise<boolean> {
 			const ideal = Math.ceil(N1 / concurrency) * LATENCY_MS;
 			const nodeOverAxios = median(nodeMs) / median(axiosMs);
 			met &&= nodeOverAxios <= TARGET_1 && problems.size === 0;
+			const floorOverAxios = median(floorMs) / median(axiosMs);
+			perC.push(
+				`C = ${concurrency}: ${ratio(nodeOverAxios)} ${nodeOverAxios <= TARGET_1 && problems.size === 0 ? 'met' : 'NOT met'} (n8n's own floor ${ratio(floorOverAxios)}, the node ${ratio(median(nodeMs) / median(floorMs))} of it)`,
+			);
 			rows.push([
 				String(concurrency),
 				ms(ideal),
@@ -233,7 +239,7 @@ async function throughput(sections: string[]): Promise<boolean> {
 				),
 			].join('\n'),
 		);
-		return met;
+		return `${met ? 'met at every C' : 'not at every C'}: ${perC.join('; ')}`;
 	} finally {
 		await sim.close();
 	}
@@ -505,9 +511,7 @@ async function main() {
 	const sections: string[] = [];
 	const verdicts: string[] = [];
 	if (PARTS.has('1')) {
-		verdicts.push(
-			`Target 1 (node ≤ ${TARGET_1}× raw axios): ${(await throughput(sections)) ? 'met' : 'NOT met'}`,
-		);
+		verdicts.push(`Target 1 (node ≤ ${TARGET_1}× raw axios): ${await throughput(sections)}`);
 	}
 	if (PARTS.has('2')) {
 		verdicts.push(
