@@ -1,5 +1,5 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+import { NodeApiError } from 'n8n-workflow';
 
 import {
 	addDescription,
@@ -187,14 +187,10 @@ export async function execute(this: IExecuteFunctions, item: ItemContext): Promi
 		const urls = await settle(generateUrls.call(this, serverId, { user_ids: [userId] }, itemIndex));
 		if (!urls.ok) {
 			// The instance exists by now: say so, or a rerun with the default option would hit a 409.
-			if (urls.error instanceof NodeApiError || urls.error instanceof NodeOperationError) {
-				urls.error.description = [
-					urls.error.description,
-					`The instance for user "${userId}" exists; only its MCP URL could not be fetched. Rerun with If It Already Exists set to Return Existing to get it.`,
-				]
-					.filter(Boolean)
-					.join(' ');
-			}
+			addDescription(
+				urls.error,
+				`The instance for user "${userId}" exists; only its MCP URL could not be fetched. Rerun with If It Already Exists set to Return Existing to get it.`,
+			);
 			fields.instanceId = (instance.id as string | undefined) ?? null;
 			throw urls.error;
 		}
