@@ -1,10 +1,23 @@
 import type {
-	IAuthenticateGeneric,
 	Icon,
+	ICredentialDataDecryptedObject,
 	ICredentialTestRequest,
 	ICredentialType,
+	IHttpRequestOptions,
 	INodeProperties,
 } from 'n8n-workflow';
+
+import { checkBaseUrl } from '../nodes/ComposioMcp/transport/url';
+
+/** The origin a request goes to, however n8n passed its URL (absolute, or relative to baseURL). */
+function targetOrigin(options: IHttpRequestOptions): string | undefined {
+	const legacy = options as IHttpRequestOptions & { uri?: string };
+	try {
+		return new URL(options.url ?? legacy.uri ?? '', options.baseURL).origin;
+	} catch {
+		return undefined;
+	}
+}
 
 export class ComposioMcpApi implements ICredentialType {
 	name = 'composioMcpApi';
@@ -52,15 +65,30 @@ export class ComposioMcpApi implements ICredentialType {
 		},
 	];
 
-	// Composio answers 401 when more than one credential header is sent, so x-api-key is the only one.
-	authenticate: IAuthenticateGeneric = {
-		type: 'generic',
-		properties: {
-			headers: {
-				'x-api-key': '={{$credentials.apiKey}}',
-			},
-		},
-	};
+	/**
+	 * Adds x-api-key, the only credential header (Composio answers 401 to more than one), and only
+	 * to requests for the Base URL's origin, checked as the node checks it: the key never goes to
+	 * another host, whoever sends the request (this node, the credential's Test, HTTP Request). A
+	 * function rather than an expression block, which n8n would evaluate for every request.
+	 */
+	async authenticate(
+		credentials: ICredentialDataDecryptedObject,
+		requestOptions: IHttpRequestOptions,
+	): Promise<IHttpRequestOptions> {
+		const base = checkBaseUrl(credentials.baseUrl);
+		if (!base.ok) throw new Error(`${base.message}. ${base.description}`);
+		const origin = targetOrigin(requestOptions);
+		if (origin !== base.origin) {
+			throw new Error(
+				`The Composio MCP API credential sends its key only to its Base URL's origin (${base.origin}), not to ${origin ?? 'this URL'}`,
+			);
+		}
+		requestOptions.headers = {
+			...requestOptions.headers,
+			'x-api-key': String(credentials.apiKey ?? ''),
+		};
+		return requestOptions;
+	}
 
 	// A cheap read-only call that answers 200 or 401. (Composio's session-info endpoint would echo the key.)
 	test: ICredentialTestRequest = {

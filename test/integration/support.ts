@@ -1,14 +1,15 @@
 /**
  * What every engine test against the simulator shares: one simulator per file, reset per test,
  * and after each test the two promises every test keeps: the simulator saw no off-spec request or
- * answer, and no API key appears in any output, error or run data.
+ * answer, and no API key appears in any output, error or run data, in any form (keyLeaks).
  */
 import type { IDataObject, INodeExecutionData, INodeParameters, OnError } from 'n8n-workflow';
 
 import type { NodeRun } from '../engine/runWorkflow';
 import { dump, runComposioNode } from '../engine/runWorkflow';
+import { keyLeaks } from '../fixtures/leaks';
 import { startSimulator } from '../simulator';
-import type { Simulator } from '../simulator/types';
+import type { Simulator, SimulatorOptions } from '../simulator/types';
 
 export interface RunOptions {
 	onError?: OnError;
@@ -34,13 +35,13 @@ export type OperationRunner = (
 ) => Promise<NodeRun>;
 
 /** Registers the hooks and returns the context; call once at the top of a test file. */
-export function useSimulator(): SimulatorTestContext {
+export function useSimulator(options: SimulatorOptions = {}): SimulatorTestContext {
 	let sim: Simulator | undefined;
 	let runs: NodeRun[] = [];
 	let secrets: string[] = [];
 
 	beforeAll(async () => {
-		sim = await startSimulator();
+		sim = await startSimulator(options);
 	});
 	afterAll(async () => {
 		await sim?.close();
@@ -61,7 +62,7 @@ export function useSimulator(): SimulatorTestContext {
 			};
 			for (const secret of secrets) {
 				for (const [where, text] of Object.entries(places)) {
-					expect({ where, leaked: text.includes(secret) }).toEqual({ where, leaked: false });
+					expect({ where, leaked: keyLeaks(text, secret) }).toEqual({ where, leaked: [] });
 				}
 			}
 		}

@@ -1,4 +1,10 @@
-import { buildPath, normalizeBaseUrl, segment } from '../../nodes/ComposioMcp/transport/url';
+import {
+	buildPath,
+	checkBaseUrl,
+	forbiddenHost,
+	normalizeBaseUrl,
+	segment,
+} from '../../nodes/ComposioMcp/transport/url';
 
 describe('normalizeBaseUrl', () => {
 	it.each([
@@ -54,5 +60,68 @@ describe('segment and buildPath', () => {
 			expect(url.search).toBe('');
 			expect(url.hash).toBe('');
 		}
+	});
+});
+
+describe('checkBaseUrl', () => {
+	it.each([
+		['https://backend.composio.dev/', 'https://backend.composio.dev'],
+		['http://10.0.0.5:8080', 'http://10.0.0.5:8080'],
+		['http://192.168.1.20/composio', 'http://192.168.1.20'],
+		['http://[fd12::1]:9000', 'http://[fd12::1]:9000'],
+		['http://127.0.0.1:3000', 'http://127.0.0.1:3000'],
+	])('accepts %p (private addresses too: teams run proxies), origin %p', (input, origin) => {
+		expect(checkBaseUrl(input)).toMatchObject({ ok: true, origin });
+	});
+
+	it.each([
+		['http://169.254.169.254/latest', '169.254.169.254'],
+		['http://2852039166/', '169.254.169.254'],
+		['http://0xA9FEA9FE', '169.254.169.254'],
+		['http://169.254.10.1:8080', '169.254.10.1'],
+		['http://[fe80::1]', '[fe80::1]'],
+		['http://[febf::1]', '[febf::1]'],
+		['http://[::ffff:169.254.169.254]', '[::ffff:a9fe:a9fe]'],
+	])('refuses the link-local %p, naming %p', (input, host) => {
+		const checked = checkBaseUrl(input);
+		expect(checked).toMatchObject({
+			ok: false,
+			message: `The credential's Base URL points at a link-local address (${host}), which cannot be Composio`,
+		});
+		expect(!checked.ok && checked.description).toMatch(/private addresses are allowed/);
+	});
+
+	it.each([
+		'http://metadata.google.internal/computeMetadata/v1',
+		'http://metadata.google.internal.',
+		'http://METADATA',
+		'http://100.100.100.200',
+		'http://[fd00:ec2::254]',
+	])('refuses the cloud metadata service %p', (input) => {
+		expect(checkBaseUrl(input)).toMatchObject({
+			ok: false,
+			message: expect.stringContaining('a cloud metadata service'),
+		});
+	});
+
+	it.each(['ftp://x.example', 'https://a.example?q=1', 'https://u:p@a.example', 'nope', 7])(
+		'refuses %p as not an http(s) URL',
+		(input) => {
+			expect(checkBaseUrl(input)).toMatchObject({
+				ok: false,
+				message: "The credential's Base URL is not an http(s) URL",
+			});
+		},
+	);
+
+	it('forbiddenHost leaves ordinary hosts alone', () => {
+		for (const host of [
+			'backend.composio.dev',
+			'10.1.2.3',
+			'[::1]',
+			'169.25.4.1',
+			'metadata.example',
+		])
+			expect(forbiddenHost(host)).toBeUndefined();
 	});
 });

@@ -4,6 +4,7 @@
  * message instead of n8n's generic text per status, and nothing of the request (its API key) leaks.
  */
 import type {
+	ICredentialDataDecryptedObject,
 	IDataObject,
 	IExecuteFunctions,
 	IHttpRequestMethods,
@@ -15,11 +16,15 @@ import type {
 import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 
 import { describeComposioError, excerpt, parseBody } from './errors';
+import type { Answer, ExchangeFault, Send } from './exchange';
+import { errorCode, exchange, MAX_ANSWER_BYTES, MAX_REDIRECTS } from './exchange';
+import type { Redactor } from './redact';
+import { createRedactor } from './redact';
 import type { AttemptOutcome } from './retry';
 import { isTransient, mayHaveReached, retryDelay, TRANSIENT_NETWORK_CODES } from './retry';
 import type { RequestSettings } from './settings';
 import { DEFAULT_SETTINGS, toRequestSettings } from './settings';
-import { apiPrefix, normalizeBaseUrl } from './url';
+import { apiPrefix, checkBaseUrl } from './url';
 
 export const CREDENTIAL_TYPE = 'composioMcpApi';
 
@@ -54,39 +59,23 @@ export const MAY_HAVE_REACHED = 'mayHaveReachedComposio';
  */
 export const OUTCOME_UNKNOWN = 'outcomeUnknown';
 
-/** Removes the API key from any text that could reach an output, an error or a log. */
-function redact(textValue: string | undefined, secret: string): string | undefined {
-	if (textValue === undefined || secret.length < 4) return textValue;
-	return textValue.split(secret).join('***');
-}
-
-function errorCode(error: unknown): string | undefined {
-	let current = error as { code?: unknown; cause?: unknown } | undefined;
-	for (let depth = 0; current && depth < 4; depth++) {
-		if (typeof current.code === 'string' && /^E[A-Z_]+$/.test(current.code)) return current.code;
-		current = current.cause as typeof current;
-	}
-	return undefined;
-}
-
 function apiError(
 	node: INode,
 	message: string,
-	options: { description?: string; httpCode?: string; itemIndex?: number; apiKey: string },
+	options: { description?: string; httpCode?: string; itemIndex?: number },
 ): NodeApiError {
-	const clean = redact(message, options.apiKey) as string;
 	const error = new NodeApiError(
 		node,
-		{ message: clean, httpCode: options.httpCode ?? null } as JsonObject,
+		{ message, httpCode: options.httpCode ?? null } as JsonObject,
 		{
-			message: clean,
-			description: redact(options.description, options.apiKey),
+			message,
+			description: options.description,
 			httpCode: options.httpCode,
 			itemIndex: options.itemIndex,
 		},
 	);
 	// NodeApiError swaps messages that mention an OS error code for its own text; keep ours.
-	error.message = clean;
+	error.message = message;
 	return error;
 }
 
@@ -98,12 +87,16 @@ interface Attempt {
 	error?: NodeApiError;
 }
 
-function networkAttempt(
+function seconds(ms: number): string {
+	return `${ms / 1000} s`;
+}
+
+/** The helper failed before any answer: a network fault, or n8n refused to send. */
+function sendFailure(
 	node: INode,
 	error: unknown,
-	baseUrl: string,
+	host: string,
 	settings: RequestSettings,
-	apiKey: string,
 	itemIndex?: number,
 ): Attempt {
 	const code = errorCode(error);
@@ -117,13 +110,11 @@ function networkAttempt(
 			error: apiError(node, original, {
 				description: (error as { description?: string })?.description,
 				itemIndex,
-				apiKey,
 			}),
 		};
 	}
-	const host = new URL(baseUrl).host;
 	const message = timedOut
-		? `Composio did not answer within ${settings.timeoutMs / 1000} s`
+		? `Composio did not answer within ${seconds(settings.timeoutMs)}`
 		: code === 'ECONNREFUSED'
 			? `Could not connect to Composio at ${host}`
 			: code === 'ECONNRESET'
@@ -135,19 +126,105 @@ function networkAttempt(
 		error: apiError(node, message, {
 			description: code ? `Network error ${code}.` : undefined,
 			itemIndex,
-			apiKey,
 		}),
 	};
 }
 
-function responseAttempt(
+const SET_BASE_URL = "Set the credential's Base URL to the address where Composio's API answers.";
+
+/** An attempt that ended without a whole answer, as the retry policy and the user see it. */
+function faultAttempt(
 	node: INode,
-	response: IN8nHttpFullResponse,
-	apiKey: string,
+	fault: ExchangeFault,
+	baseUrl: string,
+	settings: RequestSettings,
 	itemIndex?: number,
 ): Attempt {
-	const { statusCode, headers } = response;
-	const data = parseBody(response.body);
+	const host = new URL(baseUrl).host;
+	const answered = 'statusCode' in fault && fault.statusCode ? ` (HTTP ${fault.statusCode})` : '';
+	switch (fault.kind) {
+		case 'send':
+			return sendFailure(node, fault.error, host, settings, itemIndex);
+		case 'cancelled':
+			return {
+				outcome: { kind: 'refused' },
+				error: apiError(node, 'The execution was cancelled', { itemIndex }),
+			};
+		case 'timeout':
+			return {
+				outcome: { kind: 'network', code: 'ETIMEDOUT', timedOut: true },
+				error: apiError(
+					node,
+					answered
+						? `Composio's answer${answered} did not arrive in full within ${seconds(settings.timeoutMs)}`
+						: `Composio did not answer within ${seconds(settings.timeoutMs)}`,
+					{
+						description: 'The Timeout (Request Options) bounds each attempt, answer included.',
+						itemIndex,
+					},
+				),
+			};
+		case 'cut':
+			return {
+				// Dropped after the headers: Composio got the request and may have done its work.
+				outcome: { kind: 'network', code: fault.code ?? 'ECONNRESET', timedOut: false },
+				error: apiError(
+					node,
+					`The connection to Composio closed while its answer${answered} was arriving`,
+					{ description: `Network error ${fault.code ?? 'ECONNRESET'}.`, itemIndex },
+				),
+			};
+		case 'tooLarge':
+			return {
+				outcome: { kind: 'status', status: fault.statusCode },
+				error: apiError(
+					node,
+					`Composio's answer${answered} is larger than ${MAX_ANSWER_BYTES / 1024 / 1024} MiB, the most the node reads`,
+					{
+						description:
+							fault.statusCode >= 200 && fault.statusCode < 300
+								? 'Composio carried out the request; only its answer could not be read. A list this large needs a filter or a Limit.'
+								: undefined,
+						httpCode: String(fault.statusCode),
+						itemIndex,
+					},
+				),
+			};
+		case 'redirect': {
+			const status = `HTTP ${fault.statusCode}`;
+			const messages: Record<typeof fault.reason, string> = {
+				crossOrigin: `The Base URL redirected the request (${status}) to another origin, ${fault.origin ?? 'unknown'}; the node did not follow it`,
+				toGet: `The Base URL redirected a write (${status}), which would turn it into a GET; the node did not follow it`,
+				tooMany: `The Base URL redirected the request more than ${MAX_REDIRECTS} times`,
+				badLocation: `The Base URL answered ${status} with a Location that is not a URL`,
+			};
+			const why =
+				fault.reason === 'crossOrigin'
+					? `The API key is only ever sent to the Base URL's origin, ${new URL(baseUrl).origin}. `
+					: '';
+			return {
+				outcome: { kind: 'refused' },
+				error: apiError(node, messages[fault.reason], {
+					description: `${why}${SET_BASE_URL}`,
+					httpCode: String(fault.statusCode),
+					itemIndex,
+				}),
+			};
+		}
+	}
+}
+
+function responseAttempt(
+	node: INode,
+	{ statusCode, headers, text }: Answer,
+	redactor: Redactor,
+	itemIndex?: number,
+): Attempt {
+	const data = parseBody(text);
+	// The answer is masked before anything reads it (JSON escapes could spell the key in disguise).
+	if (typeof data === 'object' && data !== null && (text.includes('\\') || redactor.found(text))) {
+		redactor.value(data);
+	}
 	if (statusCode >= 200 && statusCode < 300) {
 		if (data === undefined || data === '')
 			return { outcome: { kind: 'status', status: statusCode }, data: {} };
@@ -164,18 +241,16 @@ function responseAttempt(
 					description: typeof data === 'string' ? `It began: "${excerpt(data)}"` : undefined,
 					httpCode: String(statusCode),
 					itemIndex,
-					apiKey,
 				},
 			),
 		};
 	}
 
-	const info = describeComposioError(statusCode, headers as never, data);
+	const info = describeComposioError(statusCode, headers, data);
 	const error = apiError(node, info.message, {
 		description: info.description,
 		httpCode: info.httpCode,
 		itemIndex,
-		apiKey,
 	});
 	error.context.requestId = info.requestId;
 	error.context.composioCode = info.code;
@@ -194,20 +269,38 @@ function settingsFor(context: ComposioContext, itemIndex: number | undefined): R
 	);
 }
 
+let lastRedactor: { secret: string; redactor: Redactor } | undefined;
+
+/** Building a redactor compiles a pattern; a run uses one key, so the last one is kept. */
+function redactorFor(secret: string): Redactor {
+	if (lastRedactor?.secret !== secret) lastRedactor = { secret, redactor: createRedactor(secret) };
+	return lastRedactor.redactor;
+}
+
 export async function composioApiRequest(
 	this: ComposioContext,
+	request: ComposioRequest,
+): Promise<IDataObject> {
+	const credentials = await this.getCredentials(CREDENTIAL_TYPE, request.itemIndex);
+	const redactor = redactorFor(String(credentials.apiKey ?? ''));
+	try {
+		return await requestWithRetries.call(this, request, credentials, redactor);
+	} catch (error) {
+		// The one pass over everything an error carries out: message, description, context, cause.
+		throw redactor.error(error);
+	}
+}
+
+async function requestWithRetries(
+	this: ComposioContext,
 	{ method, path, body, qs, itemIndex, safeToRepeat = true }: ComposioRequest,
+	credentials: ICredentialDataDecryptedObject,
+	redactor: Redactor,
 ): Promise<IDataObject> {
 	const node = this.getNode();
-	const credentials = await this.getCredentials(CREDENTIAL_TYPE, itemIndex);
-	const apiKey = String(credentials.apiKey ?? '');
-	const baseUrl = normalizeBaseUrl(credentials.baseUrl);
-	if (!baseUrl) {
-		throw new NodeOperationError(node, "The credential's Base URL is not an http(s) URL", {
-			description:
-				'Set it to https://backend.composio.dev, or the http(s) address of your Composio.',
-			itemIndex,
-		});
+	const base = checkBaseUrl(credentials.baseUrl);
+	if (!base.ok) {
+		throw new NodeOperationError(node, base.message, { description: base.description, itemIndex });
 	}
 	const prefix = apiPrefix(credentials.apiVersion);
 	if (!prefix) {
@@ -220,37 +313,40 @@ export async function composioApiRequest(
 	const signal = 'getExecutionCancelSignal' in this ? this.getExecutionCancelSignal?.() : undefined;
 
 	// Hand the helper the credential already read, so it is not loaded and decrypted again.
-	const reference = node.credentials?.[CREDENTIAL_TYPE];
+	const reference = this.getNode().credentials?.[CREDENTIAL_TYPE];
 	const credentialsDecrypted = {
 		id: reference?.id ?? '',
 		name: reference?.name ?? '',
 		type: CREDENTIAL_TYPE,
 		data: credentials,
 	};
+	const send: Send = async (options) =>
+		(await this.helpers.httpRequestWithAuthentication.call(
+			this,
+			CREDENTIAL_TYPE,
+			{
+				method: options.method,
+				url: options.url,
+				body: options.body,
+				qs: options.qs,
+				json: true,
+				encoding: 'stream',
+				disableFollowRedirect: true,
+				timeout: settings.timeoutMs,
+				abortSignal: options.signal,
+				ignoreHttpStatusErrors: true,
+				returnFullResponse: true,
+			},
+			{ credentialsDecrypted },
+		)) as IN8nHttpFullResponse;
 
+	const target = { method, url: `${base.url}${prefix}${path}`, body, qs };
 	let reachedBefore = false;
 	for (let retry = 0; ; retry++) {
-		let attempt: Attempt;
-		try {
-			const response = (await this.helpers.httpRequestWithAuthentication.call(
-				this,
-				CREDENTIAL_TYPE,
-				{
-					method,
-					url: `${baseUrl}${prefix}${path}`,
-					body,
-					qs,
-					json: true,
-					timeout: settings.timeoutMs,
-					ignoreHttpStatusErrors: true,
-					returnFullResponse: true,
-				},
-				{ credentialsDecrypted },
-			)) as IN8nHttpFullResponse;
-			attempt = responseAttempt(node, response, apiKey, itemIndex);
-		} catch (error) {
-			attempt = networkAttempt(node, error, baseUrl, settings, apiKey, itemIndex);
-		}
+		const result = await exchange(send, target, settings.timeoutMs, signal);
+		const attempt = result.ok
+			? responseAttempt(node, result.answer, redactor, itemIndex)
+			: faultAttempt(node, result.fault, base.url, settings, itemIndex);
 		if (!attempt.error) return attempt.data ?? {};
 
 		const reached = mayHaveReached(attempt.outcome);
