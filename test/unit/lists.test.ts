@@ -24,7 +24,21 @@ describe('parseList', () => {
 		[null, []],
 		['single', ['single']],
 	])('reads %p as %p', (input, expected) => {
-		expect(parseList(input)).toEqual(expected);
+		expect(parseList(input)).toEqual({ ok: true, value: expected });
+	});
+
+	it.each([
+		[['gmail', null], 'Toolkits holds null at position 2: each entry must be text, e.g. "gmail"'],
+		[['gmail', { slug: 'slack' }], 'Toolkits holds an object at position 2'],
+		[[['gmail']], 'Toolkits holds a list at position 1'],
+		[[true], 'Toolkits holds true at position 1'],
+		[[Number.NaN], 'Toolkits holds a number at position 1'],
+		[{ gmail: true }, 'Toolkits must be comma-separated text or a list of text, got an object'],
+		[false, 'Toolkits must be comma-separated text or a list of text, got false'],
+	])('refuses %p rather than dropping it', (input, message) => {
+		const parsed = parseList(input, 'Toolkits');
+		expect(parsed.ok).toBe(false);
+		expect(!parsed.ok && parsed.message).toContain(message);
 	});
 });
 

@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { parseList } from '../helpers/lists';
 import { parseId, parsePathId } from '../helpers/validation';
 
 /**
@@ -56,11 +57,43 @@ export function readIds(
 	const values: Record<string, string> = {};
 	ids.forEach(({ parameter, label, inPath }, index) => {
 		const parsed = inPath ? parsePathId(raws[index], label) : parseId(raws[index], label);
-		if (!parsed.ok) throw invalidInput.call(this, parsed.message, itemIndex);
+		if (!parsed.ok) {
+			const expression = emptyExpression.call(this, parameter, raws[index]);
+			if (expression) {
+				throw new NodeOperationError(
+					this.getNode(),
+					`${label} is empty: its expression gave no value for this item`,
+					{
+						itemIndex,
+						description: `The expression is ${expression}. n8n gives no value when something inside an expression fails, e.g. reading a field this item does not have; open the parameter to see n8n's message. Nothing was sent to Composio for this item.`,
+					},
+				);
+			}
+			throw invalidInput.call(this, parsed.message, itemIndex);
+		}
 		fields[parameter] = parsed.value;
 		values[parameter] = parsed.value;
 	});
 	return values;
+}
+
+/**
+ * The expression of a parameter that evaluated to nothing, or undefined. n8n turns an error
+ * inside an expression into an empty value, so "empty" alone would send the user looking at
+ * their data rather than at the expression.
+ */
+function emptyExpression(
+	this: IExecuteFunctions,
+	parameter: string,
+	value: unknown,
+): string | undefined {
+	if (value !== undefined && value !== null && value !== '') return undefined;
+	let raw = this.getNode().parameters[parameter] as unknown;
+	if (raw !== null && typeof raw === 'object' && '__rl' in raw)
+		raw = (raw as { value?: unknown }).value;
+	return typeof raw === 'string' && raw.startsWith('=') && raw.includes('{{')
+		? raw.slice(1).trim()
+		: undefined;
 }
 
 export function readServerId(this: IExecuteFunctions, item: ItemContext): string {
@@ -71,4 +104,16 @@ export function readServerId(this: IExecuteFunctions, item: ItemContext): string
 export function readLimit(this: IExecuteFunctions, itemIndex: number): number | undefined {
 	if (this.getNodeParameter('returnAll', itemIndex, false) as boolean) return undefined;
 	return Math.max(1, Number(this.getNodeParameter('limit', itemIndex, 50)) || 50);
+}
+
+/** A list parameter (comma-separated text or a list) as Composio's array; bad entries fail the item. */
+export function readList(
+	this: IExecuteFunctions,
+	value: unknown,
+	label: string,
+	itemIndex: number,
+): string[] {
+	const parsed = parseList(value, label);
+	if (!parsed.ok) throw invalidInput.call(this, parsed.message, itemIndex);
+	return parsed.value;
 }

@@ -1,10 +1,10 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties, NodeApiError } from 'n8n-workflow';
 
-import { parseList, serverNameProblem } from '../../helpers/lists';
+import { serverNameProblem } from '../../helpers/lists';
 import { settle } from '../../helpers/settle';
 import { addDescription, composioApiRequest, OUTCOME_UNKNOWN } from '../../transport';
 import type { ItemContext } from '../common';
-import { invalidInput } from '../common';
+import { invalidInput, readList } from '../common';
 import { getServer } from './get.operation';
 
 const showFor = { show: { resource: ['server'], operation: ['create'] } };
@@ -69,10 +69,15 @@ export const description: INodeProperties[] = [
 export async function execute(this: IExecuteFunctions, item: ItemContext): Promise<IDataObject[]> {
 	const { itemIndex, fields } = item;
 	const name = String(this.getNodeParameter('name', itemIndex, '') ?? '').trim();
-	const authConfigIds = parseList(this.getNodeParameter('authConfigIds', itemIndex, ''));
+	const authConfigIds = readList.call(
+		this,
+		this.getNodeParameter('authConfigIds', itemIndex, ''),
+		'Auth Config IDs',
+		itemIndex,
+	);
 	const additional = this.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject;
-	const toolkits = parseList(additional.toolkits);
-	const allowedTools = parseList(additional.allowedTools);
+	const toolkits = readList.call(this, additional.toolkits, 'Toolkits', itemIndex);
+	const allowedTools = readList.call(this, additional.allowedTools, 'Allowed Tools', itemIndex);
 	Object.assign(fields, { name, authConfigIds, toolkits });
 
 	const nameProblem = serverNameProblem(name);

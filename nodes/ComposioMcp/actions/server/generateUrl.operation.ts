@@ -1,9 +1,8 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { parseList } from '../../helpers/lists';
 import { composioApiRequest } from '../../transport';
 import type { ItemContext } from '../common';
-import { invalidInput, readServerId } from '../common';
+import { invalidInput, readList, readServerId } from '../common';
 import { serverLocator } from '../common.descriptions';
 
 const showFor = { show: { resource: ['server'], operation: ['generateUrl'] } };
@@ -77,8 +76,18 @@ export async function generateUrls(
 export async function execute(this: IExecuteFunctions, item: ItemContext): Promise<IDataObject[]> {
 	const { itemIndex, fields } = item;
 	const serverId = readServerId.call(this, item);
-	const userIds = parseList(this.getNodeParameter('userIds', itemIndex, ''));
-	const accountIds = parseList(this.getNodeParameter('connectedAccountIds', itemIndex, ''));
+	const userIds = readList.call(
+		this,
+		this.getNodeParameter('userIds', itemIndex, ''),
+		'User IDs',
+		itemIndex,
+	);
+	const accountIds = readList.call(
+		this,
+		this.getNodeParameter('connectedAccountIds', itemIndex, ''),
+		'Connected Account IDs',
+		itemIndex,
+	);
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	Object.assign(fields, { userIds, connectedAccountIds: accountIds });
 

@@ -1,9 +1,8 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { parseList } from '../../helpers/lists';
 import { requestAllPages } from '../../transport/pagination';
 import type { ItemContext } from '../common';
-import { readLimit } from '../common';
+import { readLimit, readList } from '../common';
 import { returnAllOrLimit as returnAllOrLimitFields } from '../common.descriptions';
 
 const showFor = { show: { resource: ['server'], operation: ['getAll'] } };
@@ -85,9 +84,9 @@ export async function execute(
 	const name =
 		filters.name === undefined || filters.name === null ? '' : String(filters.name).trim();
 	if (name) qs.name = name;
-	const toolkits = parseList(filters.toolkits);
+	const toolkits = readList.call(this, filters.toolkits, 'Toolkits', itemIndex);
 	if (toolkits.length) qs.toolkits = toolkits.join(',');
-	const authConfigIds = parseList(filters.authConfigIds);
+	const authConfigIds = readList.call(this, filters.authConfigIds, 'Auth Config IDs', itemIndex);
 	if (authConfigIds.length) qs.auth_config_ids = authConfigIds.join(',');
 	if (sort.orderBy) qs.order_by = sort.orderBy;
 	if (sort.orderDirection) qs.order_direction = sort.orderDirection;

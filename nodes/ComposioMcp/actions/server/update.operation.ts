@@ -1,10 +1,10 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { parseList, serverNameProblem } from '../../helpers/lists';
+import { serverNameProblem } from '../../helpers/lists';
 import { composioApiRequest } from '../../transport';
 import { buildPath } from '../../transport/url';
 import type { ItemContext } from '../common';
-import { invalidInput, readServerId } from '../common';
+import { invalidInput, readList, readServerId } from '../common';
 import { serverLocator } from '../common.descriptions';
 
 const showFor = { show: { resource: ['server'], operation: ['update'] } };
@@ -59,10 +59,10 @@ export const description: INodeProperties[] = [
 	},
 ];
 
-const LIST_FIELDS: Record<string, string> = {
-	allowedTools: 'allowed_tools',
-	authConfigIds: 'auth_config_ids',
-	toolkits: 'toolkits',
+const LIST_FIELDS: Record<string, { apiField: string; label: string }> = {
+	allowedTools: { apiField: 'allowed_tools', label: 'Allowed Tools' },
+	authConfigIds: { apiField: 'auth_config_ids', label: 'Auth Config IDs' },
+	toolkits: { apiField: 'toolkits', label: 'Toolkits' },
 };
 
 export async function execute(this: IExecuteFunctions, item: ItemContext): Promise<IDataObject[]> {
@@ -79,8 +79,10 @@ export async function execute(this: IExecuteFunctions, item: ItemContext): Promi
 		if (problem) throw invalidInput.call(this, problem, itemIndex);
 		body.name = name;
 	}
-	for (const [field, apiField] of Object.entries(LIST_FIELDS)) {
-		if (update[field] !== undefined) body[apiField] = parseList(update[field]);
+	for (const [field, { apiField, label }] of Object.entries(LIST_FIELDS)) {
+		if (update[field] !== undefined) {
+			body[apiField] = readList.call(this, update[field], label, itemIndex);
+		}
 	}
 	if (update.managedAuth !== undefined) body.managed_auth_via_composio = update.managedAuth;
 	if (Object.keys(body).length === 0) {
