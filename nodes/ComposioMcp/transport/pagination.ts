@@ -1,10 +1,42 @@
 import type { IDataObject } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
 import type { ComposioContext, ComposioRequest } from './index';
 import { composioApiRequest } from './index';
 
 /** Composio's page size cap for MCP lists is not documented; 100 is accepted and keeps calls few. */
 const MAX_PAGE_SIZE = 100;
+
+/**
+ * The most one item reads from one list: a server that always says there is another page must
+ * not keep a run going forever (the README documents both numbers).
+ */
+export const MAX_PAGES = 500;
+export const MAX_ITEMS = 50_000;
+
+function tooLong(
+	context: ComposioContext,
+	request: ComposioRequest,
+	said: string,
+): NodeOperationError {
+	return new NodeOperationError(
+		context.getNode(),
+		`Return All stopped after ${MAX_PAGES} pages: the list goes on beyond what one item reads (${MAX_ITEMS.toLocaleString('en-US')} entries)`,
+		{
+			description: `Composio ${said}. Narrow the list with a filter or a search, or set a Limit.`,
+			itemIndex: request.itemIndex,
+		},
+	);
+}
+
+/** Whether a page holds the very items of the page before it: a server ignoring the page asked for. */
+function samePage(previous: IDataObject[] | undefined, items: IDataObject[]): boolean {
+	return (
+		previous !== undefined &&
+		previous.length === items.length &&
+		JSON.stringify(previous) === JSON.stringify(items)
+	);
+}
 
 export interface ListRequest extends ComposioRequest {
 	/** Where the array sits in the answer: `items` for servers, `instances` for instances. */
@@ -23,12 +55,19 @@ export async function requestAllPages(
 	const { itemsKey, limit, until, ...request } = list;
 	const pageSize = Math.min(MAX_PAGE_SIZE, limit ?? MAX_PAGE_SIZE);
 	const results: IDataObject[] = [];
+	let previous: IDataObject[] | undefined;
 	for (let page = 1; ; page++) {
+		if (page > MAX_PAGES || results.length >= MAX_ITEMS) {
+			throw tooLong(this, request, `still had pages after page ${page - 1}`);
+		}
 		const answer = await composioApiRequest.call(this, {
 			...request,
 			qs: { ...request.qs, page_no: page, limit: pageSize },
 		});
 		const items = Array.isArray(answer[itemsKey]) ? (answer[itemsKey] as IDataObject[]) : [];
+		// A repeated page would only repeat items: the list has ended, whatever total_pages says.
+		if (samePage(previous, items)) return results;
+		previous = items;
 		results.push(...items);
 		if (limit !== undefined && results.length >= limit) return results.slice(0, limit);
 		if (until && items.some(until)) return results;
@@ -46,7 +85,11 @@ export async function requestAllCursor(
 	const results: IDataObject[] = [];
 	const seen = new Set<string>();
 	let cursor: string | undefined;
+	let pages = 0;
 	do {
+		if (++pages > MAX_PAGES || results.length >= MAX_ITEMS) {
+			throw tooLong(this, request, `still gave a next cursor after page ${pages - 1}`);
+		}
 		const answer = await composioApiRequest.call(this, {
 			...request,
 			qs: { ...request.qs, limit: MAX_PAGE_SIZE, ...(cursor ? { cursor } : {}) },
