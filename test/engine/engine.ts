@@ -53,6 +53,18 @@ const reportedErrors: unknown[] = [];
 
 let networkConfigured = false;
 
+let allowedIpRanges = ['127.0.0.1/32'];
+
+/**
+ * Lets more loopback addresses past n8n's SSRF guard, for a test file that needs "another origin"
+ * (127.0.0.2) reachable so that only the node stands between it and the key. Call it at the top
+ * of the file, before the first run (the guard reads its config once per file).
+ */
+export function allowIpRanges(ranges: string[]): void {
+	if (networkConfigured) throw new Error('allowIpRanges must run before the first engine is built');
+	allowedIpRanges = ranges;
+}
+
 /**
  * Must run before n8n-core builds its OutboundHttp (it reads the SSRF config once). Every test file
  * gets a fresh module registry from jest, so this runs once per file.
@@ -61,7 +73,7 @@ function configureNetwork() {
 	if (networkConfigured) return;
 	const ssrf = Container.get(SsrfProtectionConfig) as SsrfConfig;
 	ssrf.enabled = true;
-	ssrf.allowedIpRanges = ['127.0.0.1/32'];
+	ssrf.allowedIpRanges = allowedIpRanges;
 	Container.set(Logger, silentLogger as never);
 	Container.set(ErrorReporter, {
 		error: (error: unknown) => reportedErrors.push(error),

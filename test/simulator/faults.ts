@@ -75,12 +75,67 @@ export function writeAnswer(
 /** How long a cut answer's head stays on the wire before the reset; only ever that short. */
 const CUT_PAUSE_MS = 20;
 
+/**
+ * Sends an answer a byte every `intervalMs` (see Fault.drip): the body, or with `headers` the whole
+ * message from its status line; with `forever` the body goes on with spaces until the client
+ * leaves. Stops when the connection closes.
+ */
+export function dripAnswer(
+	res: ServerResponse,
+	status: number,
+	headers: Record<string, string>,
+	payload: string,
+	drip: NonNullable<Fault['drip']>,
+): void {
+	const socket = res.socket;
+	if (!socket) return;
+	const head: Record<string, string> = { ...headers, connection: 'close' };
+	if (drip.forever) delete head['content-length'];
+	else head['content-length'] = String(Buffer.byteLength(payload));
+	const headText =
+		`HTTP/1.1 ${status} Drip\r\n` +
+		Object.entries(head)
+			.map(([name, value]) => `${name}: ${value}\r\n`)
+			.join('') +
+		'\r\n';
+	// Written on the socket itself: Node's response would send the head in one piece.
+	let pending = Buffer.from(drip.headers ? headText + payload : payload, 'utf8');
+	if (!drip.headers) socket.write(headText);
+	const timer = setInterval(() => {
+		if (socket.destroyed) return clearInterval(timer);
+		if (pending.length === 0) {
+			if (!drip.forever) {
+				clearInterval(timer);
+				socket.end();
+				return;
+			}
+			pending = Buffer.from(' ');
+		}
+		socket.write(pending.subarray(0, 1));
+		pending = pending.subarray(1);
+	}, drip.intervalMs);
+	socket.once('close', () => clearInterval(timer));
+}
+
+/** A fault's body for this request: a function is called with it. */
+export function faultBody(fault: Fault, request: RecordedRequest | undefined): unknown {
+	return typeof fault.body === 'function'
+		? (fault.body as (request: RecordedRequest | undefined) => unknown)(request)
+		: fault.body;
+}
+
 /** Answers exactly as the fault says: no envelope, no validation, no added headers. */
-export function sendFault(res: ServerResponse, fault: Fault, reset?: () => void): void {
+export function sendFault(
+	res: ServerResponse,
+	fault: Fault,
+	reset?: () => void,
+	request?: RecordedRequest,
+): void {
 	const headers: Record<string, string> = {};
 	let payload = '';
-	if (fault.body !== undefined) {
-		payload = typeof fault.body === 'string' ? fault.body : JSON.stringify(fault.body);
+	const body = faultBody(fault, request);
+	if (body !== undefined) {
+		payload = typeof body === 'string' ? body : JSON.stringify(body);
 		headers['content-type'] = fault.contentType ?? 'application/json; charset=utf-8';
 	} else if (fault.contentType) {
 		headers['content-type'] = fault.contentType;
@@ -88,5 +143,9 @@ export function sendFault(res: ServerResponse, fault: Fault, reset?: () => void)
 	headers['content-length'] = String(Buffer.byteLength(payload));
 	for (const [name, value] of Object.entries(fault.headers ?? {}))
 		headers[name.toLowerCase()] = value;
+	if (fault.drip) {
+		dripAnswer(res, fault.status ?? 500, headers, payload, fault.drip);
+		return;
+	}
 	writeAnswer(res, fault.status ?? 500, headers, payload, fault.cut, reset);
 }

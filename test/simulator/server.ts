@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 
 import { type Answer, envelope, fail, newRequestId } from './answers';
-import { FaultQueue, sendFault, writeAnswer } from './faults';
+import { dripAnswer, FaultQueue, sendFault, writeAnswer } from './faults';
 import { ROUTES } from './routes';
 import { loadSpec, type Spec } from './spec';
 import { State } from './state';
@@ -115,8 +115,11 @@ class SimulatorServer implements Simulator {
 
 	private closed = false;
 
+	private readonly host: string;
+
 	constructor(opts: SimulatorOptions) {
 		this.apiKey = opts.apiKey ?? SIM_API_KEY;
+		this.host = opts.host ?? '127.0.0.1';
 		this.latencyMs = opts.latencyMs ?? 0;
 		this.setRateLimit(opts.rateLimit);
 		// Node's default 16 KiB limit on the request line and headers would refuse a path with a long
@@ -134,9 +137,9 @@ class SimulatorServer implements Simulator {
 	async listen(): Promise<void> {
 		await new Promise<void>((resolve, reject) => {
 			this.server.once('error', reject);
-			this.server.listen(0, '127.0.0.1', () => resolve());
+			this.server.listen(0, this.host, () => resolve());
 		});
-		this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+		this.url = `http://${this.host}:${(this.server.address() as AddressInfo).port}`;
 	}
 
 	inject(fault: Fault): void {
@@ -294,7 +297,7 @@ class SimulatorServer implements Simulator {
 			return;
 		}
 		if (fault && !fault.passThrough && !fault.loseAnswer && !fault.handle) {
-			sendFault(res, fault, reset);
+			sendFault(res, fault, reset, request);
 			return;
 		}
 		const retryAfter = this.takeToken();
@@ -321,12 +324,16 @@ class SimulatorServer implements Simulator {
 				return;
 			}
 			if (fault.status !== undefined || fault.body !== undefined) {
-				sendFault(res, fault, reset);
+				sendFault(res, fault, reset, request);
 				return;
 			}
 		}
 		let { payload } = prepared;
 		if (fault?.garble) payload = payload.slice(0, Math.floor(payload.length / 2));
+		if (fault?.drip) {
+			dripAnswer(res, prepared.status, prepared.headers, payload, fault.drip);
+			return;
+		}
 		writeAnswer(
 			res,
 			prepared.status,

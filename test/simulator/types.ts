@@ -9,7 +9,7 @@ export interface Fault {
 	times?: number;
 	/** Default 500. */
 	status?: number;
-	/** An object is sent as JSON; a string is sent raw. */
+	/** An object is sent as JSON; a string is sent raw; a function makes the body per request. */
 	body?: unknown;
 	/** Default `application/json; charset=utf-8`, also for string bodies (set it for HTML). */
 	contentType?: string;
@@ -43,6 +43,12 @@ export interface Fault {
 	 * its JSON (complete as far as content-length says): a success whose answer arrives mangled.
 	 */
 	garble?: boolean;
+	/**
+	 * Sends the answer (the fault's own, or the normal one with passThrough or handle) a byte every
+	 * `intervalMs`: the body only, or with `headers` the status line and headers too. With
+	 * `forever`, the body never ends (no content-length; spaces after it until the client leaves).
+	 */
+	drip?: { intervalMs: number; headers?: boolean; forever?: boolean };
 }
 
 /** Composio's per-organisation limiter, as a token bucket: beyond it, a bare 429 with Retry-After. */
@@ -165,6 +171,8 @@ export interface Simulator {
 
 export interface SimulatorOptions {
 	apiKey?: string;
+	/** The loopback address to listen on; default 127.0.0.1 (127.0.0.2 is "another origin"). */
+	host?: string;
 	/** Delays every answer. */
 	latencyMs?: number;
 	rateLimit?: RateLimit;
