@@ -45,7 +45,7 @@ for version in $N8N_VERSIONS; do
 	mkdir -p "$VERSION_WORK"
 	only_once=()
 	if [ "$version" != "$DEMO_N8N_VERSION" ]; then
-		only_once=(--testPathIgnorePatterns '/test/e2e/demo\.e2e\.test\.ts$')
+		only_once=('--testPathIgnorePatterns=/test/e2e/demo\.e2e\.test\.ts$')
 		log "n8n $version: the demo's test runs in the n8n $DEMO_N8N_VERSION pass only (the demo uses that n8n)"
 	fi
 	log "n8n $version: running the suite"
@@ -53,7 +53,7 @@ for version in $N8N_VERSIONS; do
 	status=0
 	E2E_NODE24="$E2E_NODE24" E2E_N8N_BIN="$E2E_N8N_BIN" E2E_N8N_VERSION="$version" \
 		E2E_TARBALL="$E2E_TARBALL" E2E_WORK_DIR="$VERSION_WORK" \
-		npx jest -c jest.e2e.config.js "${only_once[@]}" "$@" || status=$?
+		npx jest -c jest.e2e.config.js "$@" "${only_once[@]}" || status=$?
 	elapsed=$((SECONDS - started))
 	if [ "$status" -eq 0 ]; then outcome=passed; else outcome="FAILED (jest exit $status)"; failed=1; fi
 	summary+=("n8n $version: $outcome in ${elapsed}s")

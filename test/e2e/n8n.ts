@@ -1,6 +1,6 @@
 /* eslint-disable @n8n/community-nodes/no-dangerous-functions, @n8n/community-nodes/no-hardcoded-secrets, @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- test tooling: it runs servers and n8n processes on loopback; these rules are n8n Cloud's runtime rules for node code, which this file is not */
 import { execFileSync, spawn, type ChildProcessByStdio } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -55,6 +55,35 @@ export function isN8n1(): boolean {
 	return n8nVersion().startsWith('1.');
 }
 
+/** The owner account the tests set up when they need n8n's REST API. */
+const OWNER = {
+	email: 'owner@e2e.example.com',
+	firstName: 'E2E',
+	lastName: 'Owner',
+	password: 'E2e-owner-Passw0rd',
+};
+
+/**
+ * Sets up the owner through n8n's REST API (what the setup screen does), logs in, and returns
+ * the session cookie for further REST calls.
+ */
+export async function loginAsOwner(url: string): Promise<string> {
+	const json = { 'content-type': 'application/json' };
+	const setup = await fetch(`${url}/rest/owner/setup`, {
+		method: 'POST',
+		headers: json,
+		body: JSON.stringify(OWNER),
+	});
+	if (!setup.ok) throw new Error(`owner setup refused: ${setup.status} ${await setup.text()}`);
+	const login = await fetch(`${url}/rest/login`, {
+		method: 'POST',
+		headers: json,
+		body: JSON.stringify({ emailOrLdapLoginId: OWNER.email, password: OWNER.password }),
+	});
+	if (!login.ok) throw new Error(`owner login refused: ${login.status}`);
+	return login.headers.get('set-cookie')?.split(';')[0] ?? '';
+}
+
 /** `n8n start`, running: its URL, and how to stop it. */
 export interface RunningN8n {
 	/** `http://127.0.0.1:<port>`: webhooks are under `/webhook/<path>`. */
@@ -83,14 +112,18 @@ async function freePort(): Promise<number> {
 	});
 }
 
-/** Parses the run from the first line that starts with `{`; n8n prints log lines before it. */
+/**
+ * Parses the run from the first line that starts with `{`; n8n prints log lines before it. At log
+ * level debug n8n prints the run inside a log line ("… | info  | {" … "} {"file":…}").
+ */
 export function parseRun(stdout: string): RunOutput | undefined {
 	const lines = stdout.split('\n');
-	const start = lines.findIndex((line) => line.startsWith('{'));
+	const start = lines.findIndex((line) => line.startsWith('{') || / \| info +\| \{$/.test(line));
 	if (start === -1) return undefined;
 	let end = lines.length;
 	while (end > start && !lines[end - 1].startsWith('}')) end--;
-	return JSON.parse(lines.slice(start, end).join('\n')) as RunOutput;
+	const body = ['{', ...lines.slice(start + 1, end - 1), '}'];
+	return JSON.parse(body.join('\n')) as RunOutput;
 }
 
 /** The run's tasks of one node (one per time it ran); an empty list when it never ran. */
@@ -298,6 +331,25 @@ export class N8n {
 	async execute(workflowId: string, extraEnv: NodeJS.ProcessEnv = {}): Promise<ExecuteResult> {
 		const result = await this.command(['execute', `--id=${workflowId}`, '--rawOutput'], extraEnv);
 		return { ...result, run: parseRun(result.stdout) };
+	}
+
+	/**
+	 * Everything n8n keeps on disk in the user folder (the SQLite database with its WAL, settings,
+	 * logs), as text: a secret that n8n saved anywhere shows up here.
+	 */
+	savedFiles(): Array<{ file: string; text: string }> {
+		const root = join(this.folder, '.n8n');
+		const files: Array<{ file: string; text: string }> = [];
+		const walk = (dir: string) => {
+			for (const entry of readdirSync(dir, { withFileTypes: true })) {
+				const path = join(dir, entry.name);
+				// The installed package itself is not n8n's data.
+				if (entry.isDirectory() && entry.name !== 'nodes') walk(path);
+				else if (entry.isFile()) files.push({ file: path, text: readFileSync(path, 'latin1') });
+			}
+		};
+		walk(root);
+		return files;
 	}
 
 	dispose(): void {

@@ -16,6 +16,17 @@ import { HOSTILE_KEY, useHostileServer } from './support';
 const context = useHostileServer();
 const encoded = keyEncodings(HOSTILE_KEY);
 
+/** Alice's create answers `status`, echoing the key in the body and, as `requestIdForm`, the header. */
+function echoOnCreate(status: number, requestIdForm: string): void {
+	context.sim.inject(
+		forUser('alice', {
+			status,
+			body: echoingError(status),
+			headers: { 'x-request-id': requestIdForm },
+		}),
+	);
+}
+
 function echoingError(status: number): IDataObject {
 	return {
 		error: {
@@ -31,13 +42,7 @@ function echoingError(status: number): IDataObject {
 describe('an error answer that echoes the key', () => {
 	it('continue (error output): the item keeps every fact but the key', async () => {
 		const server = context.sim.addServer();
-		context.sim.inject(
-			forUser('alice', {
-				status: 401,
-				body: echoingError(401),
-				headers: { 'x-request-id': encoded.upper },
-			}),
-		);
+		echoOnCreate(401, encoded.upper);
 
 		const result = await context.run([{ userId: 'alice' }], createInstanceParameters(server.id), {
 			onError: 'continueErrorOutput',
@@ -54,13 +59,7 @@ describe('an error answer that echoes the key', () => {
 
 	it('stop workflow: the run error, its context and what n8n reports hold no form of the key', async () => {
 		const server = context.sim.addServer();
-		context.sim.inject(
-			forUser('alice', {
-				status: 400,
-				body: echoingError(400),
-				headers: { 'x-request-id': encoded.base64Url },
-			}),
-		);
+		echoOnCreate(400, encoded.base64Url);
 
 		const result = await context.run([{ userId: 'alice' }], createInstanceParameters(server.id));
 
