@@ -8,6 +8,8 @@ import type { Readable } from 'node:stream';
 
 export interface CommandResult {
 	code: number | null;
+	/** The signal that ended the process, when one did (a crash, or the spawn timeout). */
+	signal?: NodeJS.Signals | null;
 	stdout: string;
 	stderr: string;
 }
@@ -232,9 +234,10 @@ export class N8n {
 			child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
 			child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
 			child.once('error', reject);
-			child.once('close', (code) => {
+			child.once('close', (code, signal) => {
 				const result = {
 					code,
+					signal,
 					stdout: Buffer.concat(out).toString('utf8'),
 					stderr: Buffer.concat(err).toString('utf8'),
 				};

@@ -3,6 +3,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { parseList } from '../helpers/lists';
 import { parseId, parsePathId } from '../helpers/validation';
+import type { ComposioClient } from '../transport';
 
 /**
  * What an operation runs with: the item's index, and `fields`, where it records the inputs it
@@ -11,6 +12,8 @@ import { parseId, parsePathId } from '../helpers/validation';
 export interface ItemContext {
 	itemIndex: number;
 	fields: IDataObject;
+	/** The run's client: every request goes through it. */
+	client: ComposioClient;
 }
 
 export type OperationExecute = (

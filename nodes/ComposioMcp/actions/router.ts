@@ -2,6 +2,8 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 
 import { runPool } from '../helpers/pool';
+import { settle } from '../helpers/settle';
+import { ComposioClient, toRequestSettings } from '../transport';
 import { toScheduling } from '../transport/settings';
 
 import type { ItemContext, OperationExecute } from './common';
@@ -64,11 +66,14 @@ function errorJson(error: NodeApiError | NodeOperationError, fields: IDataObject
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
 	if (items.length === 0) return [[]];
-	const { concurrency, batchIntervalMs } = toScheduling(
-		this.getNodeParameter('requestOptions', 0, {}) as IDataObject,
-	);
+	// Request Options take effect for the whole run: read once, from the first item.
+	const requestOptions = this.getNodeParameter('requestOptions', 0, {}) as IDataObject;
+	const { concurrency, batchIntervalMs } = toScheduling(requestOptions);
 	const continueOnFail = this.continueOnFail();
 	const execute = operationFor.call(this);
+	// One client for the run: the credential is read and decrypted once, not per request. If it
+	// cannot be read, every item fails with that error, as with any other per-item failure.
+	const created = await settle(ComposioClient.create(this, toRequestSettings(requestOptions)));
 	const results: INodeExecutionData[][] = new Array(items.length);
 	const failures: Array<{ itemIndex: number; error: NodeApiError | NodeOperationError }> = [];
 
@@ -79,8 +84,10 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		stopped: () => failures.length > 0,
 		wait: async (ms) => await sleep(ms, this.getExecutionCancelSignal?.()),
 		task: async (itemIndex) => {
-			const item: ItemContext = { itemIndex, fields: {} };
+			const fields: IDataObject = {};
 			try {
+				if (!created.ok) throw created.error;
+				const item: ItemContext = { itemIndex, fields, client: created.value };
 				const output = await execute.call(this, item);
 				results[itemIndex] = output.map((json) => ({ json, pairedItem: { item: itemIndex } }));
 			} catch (error) {
@@ -90,7 +97,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 					return;
 				}
 				results[itemIndex] = [
-					{ json: errorJson(nodeError, item.fields), pairedItem: { item: itemIndex } },
+					{ json: errorJson(nodeError, fields), pairedItem: { item: itemIndex } },
 				];
 			}
 		},

@@ -1,6 +1,6 @@
 import type { IDataObject, ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
 
-import { composioApiRequest } from '../transport';
+import { ComposioClient } from '../transport';
 
 const PAGE_SIZE = 50;
 
@@ -14,7 +14,8 @@ export async function searchServers(
 	const qs: IDataObject = { page_no: page, limit: PAGE_SIZE };
 	if (filter?.trim()) qs.name = filter.trim();
 
-	const response = await composioApiRequest.call(this, { method: 'GET', path: '/mcp/servers', qs });
+	const client = await ComposioClient.create(this);
+	const response = await client.request({ method: 'GET', path: '/mcp/servers', qs });
 	const servers = (Array.isArray(response.items) ? response.items : []) as IDataObject[];
 	const totalPages = Number(response.total_pages) || 1;
 

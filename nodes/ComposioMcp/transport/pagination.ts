@@ -1,8 +1,11 @@
-import type { IDataObject } from 'n8n-workflow';
+/** Composio's two ways of paging a list, read to the end (or a limit) within documented bounds. */
+import type { IDataObject, INode } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import type { ComposioContext, ComposioRequest } from './index';
-import { composioApiRequest } from './index';
+import type { ComposioRequest } from './client';
+
+/** Sends one request of a list; the client's request(). */
+export type Requester = (request: ComposioRequest) => Promise<IDataObject>;
 
 /** Composio's page size cap for MCP lists is not documented; 100 is accepted and keeps calls few. */
 const MAX_PAGE_SIZE = 100;
@@ -14,13 +17,9 @@ const MAX_PAGE_SIZE = 100;
 export const MAX_PAGES = 500;
 export const MAX_ITEMS = 50_000;
 
-function tooLong(
-	context: ComposioContext,
-	request: ComposioRequest,
-	said: string,
-): NodeOperationError {
+function tooLong(node: INode, request: ComposioRequest, said: string): NodeOperationError {
 	return new NodeOperationError(
-		context.getNode(),
+		node,
 		`Return All stopped after ${MAX_PAGES} pages: the list goes on beyond what one item reads (${MAX_ITEMS.toLocaleString('en-US')} entries)`,
 		{
 			description: `Composio ${said}. Narrow the list with a filter or a search, or set a Limit.`,
@@ -48,8 +47,9 @@ export interface ListRequest extends ComposioRequest {
 }
 
 /** MCP lists page by number (`page_no`, 1-based) and say how many pages there are (`total_pages`). */
-export async function requestAllPages(
-	this: ComposioContext,
+export async function allPages(
+	send: Requester,
+	node: INode,
 	list: ListRequest,
 ): Promise<IDataObject[]> {
 	const { itemsKey, limit, until, ...request } = list;
@@ -58,9 +58,9 @@ export async function requestAllPages(
 	let previous: IDataObject[] | undefined;
 	for (let page = 1; ; page++) {
 		if (page > MAX_PAGES || results.length >= MAX_ITEMS) {
-			throw tooLong(this, request, `still had pages after page ${page - 1}`);
+			throw tooLong(node, request, `still had pages after page ${page - 1}`);
 		}
-		const answer = await composioApiRequest.call(this, {
+		const answer = await send({
 			...request,
 			qs: { ...request.qs, page_no: page, limit: pageSize },
 		});
@@ -78,8 +78,9 @@ export async function requestAllPages(
 }
 
 /** Connected accounts and auth configs page by cursor (`cursor` in, `next_cursor` out). */
-export async function requestAllCursor(
-	this: ComposioContext,
+export async function allCursorPages(
+	send: Requester,
+	node: INode,
 	request: ComposioRequest,
 ): Promise<IDataObject[]> {
 	const results: IDataObject[] = [];
@@ -88,9 +89,9 @@ export async function requestAllCursor(
 	let pages = 0;
 	do {
 		if (++pages > MAX_PAGES || results.length >= MAX_ITEMS) {
-			throw tooLong(this, request, `still gave a next cursor after page ${pages - 1}`);
+			throw tooLong(node, request, `still gave a next cursor after page ${pages - 1}`);
 		}
-		const answer = await composioApiRequest.call(this, {
+		const answer = await send({
 			...request,
 			qs: { ...request.qs, limit: MAX_PAGE_SIZE, ...(cursor ? { cursor } : {}) },
 		});

@@ -7,8 +7,6 @@ export function apiPrefix(version: unknown): string | undefined {
 	return (API_VERSIONS as readonly unknown[]).includes(version) ? `/api/${version}` : undefined;
 }
 
-export const DEFAULT_BASE_URL = 'https://backend.composio.dev';
-
 /** The credential's base URL without trailing slashes, or undefined when it is not an http(s) URL. */
 export function normalizeBaseUrl(raw: unknown): string | undefined {
 	if (typeof raw !== 'string') return undefined;

@@ -1,19 +1,12 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
-import {
-	addDescription,
-	composioApiRequest,
-	MAY_HAVE_REACHED,
-	OUTCOME_UNKNOWN,
-} from '../../transport';
-import { requestAllPages } from '../../transport/pagination';
-import { buildPath } from '../../transport/url';
+import { findInstance, generateUrls } from '../../calls';
 import { settle } from '../../helpers/settle';
+import { addDescription, buildPath } from '../../transport';
 import type { ItemContext } from '../common';
 import { readIds, SERVER_ID } from '../common';
 import { serverLocator } from '../common.descriptions';
-import { generateUrls } from '../server/generateUrl.operation';
 import { ensureConnected } from './connectedAccounts';
 
 const showFor = { show: { resource: ['instance'], operation: ['create'] } };
@@ -115,27 +108,8 @@ function describeDuplicate(
 	return error;
 }
 
-async function findInstance(
-	this: IExecuteFunctions,
-	serverId: string,
-	userId: string,
-	itemIndex: number,
-): Promise<IDataObject | undefined> {
-	// search matches parts of ids; the instance is the one whose id is exactly the user's.
-	const isUsers = (instance: IDataObject) => instance.instance_id === userId;
-	const pages = await requestAllPages.call(this, {
-		method: 'GET',
-		path: buildPath('/mcp/servers/{serverId}/instances', { serverId }),
-		qs: { search: userId },
-		itemsKey: 'instances',
-		until: isUsers,
-		itemIndex,
-	});
-	return pages.find(isUsers);
-}
-
 export async function execute(this: IExecuteFunctions, item: ItemContext): Promise<IDataObject[]> {
-	const { itemIndex, fields } = item;
+	const { itemIndex, fields, client } = item;
 	const { serverId, userId } = readIds.call(this, item, [
 		SERVER_ID,
 		{ parameter: 'userId', label: 'User ID', inPath: false },
@@ -148,43 +122,41 @@ export async function execute(this: IExecuteFunctions, item: ItemContext): Promi
 		await ensureConnected.call(this, item, serverId, userId, callbackUrl);
 	}
 
+	let alreadyExisted = false;
 	const created = await settle(
-		composioApiRequest.call(this, {
+		client.request({
 			method: 'POST',
 			path: buildPath('/mcp/servers/{serverId}/instances', { serverId }),
 			body: { user_id: userId },
 			itemIndex,
+			// A 409 after an attempt that may have reached Composio is most likely that attempt's
+			// instance: the item gets it rather than an error, and Composio never gets a second create.
+			ifAlreadyDone: {
+				when: isDuplicate,
+				resolve: async () => await findInstance(client, serverId, userId, itemIndex),
+			},
+			ifOutcomeUnknown:
+				'Composio may have created the instance although no answer said so: run the item again with If It Already Exists set to Return Existing.',
 		}),
 	);
 	let instance: IDataObject;
-	let alreadyExisted = false;
 	if (created.ok) {
 		instance = created.value;
 	} else {
 		const { error } = created;
-		if ((error as NodeApiError)?.context?.[OUTCOME_UNKNOWN]) {
-			addDescription(
-				error,
-				`Composio may have created the instance although no answer said so: run the item again with If It Already Exists set to Return Existing.`,
-			);
-		}
 		if (!isDuplicate(error)) throw error;
-		// A 409 after a retry whose earlier attempt may have reached Composio is most likely our own
-		// instance: resolve it rather than fail, so faults never turn into errors or a second create.
-		const ours = error.context[MAY_HAVE_REACHED] === true;
-		const existing =
-			returnExisting || ours
-				? await findInstance.call(this, serverId, userId, itemIndex)
-				: undefined;
+		const existing = returnExisting
+			? await findInstance(client, serverId, userId, itemIndex)
+			: undefined;
 		if (!existing) throw describeDuplicate(error, serverId, userId, returnExisting);
 		instance = existing;
-		alreadyExisted = !ours;
+		alreadyExisted = true;
 	}
 
 	const output: IDataObject = { ...instance };
 	if (returnExisting) output.alreadyExisted = alreadyExisted;
 	if (options.includeMcpUrl) {
-		const urls = await settle(generateUrls.call(this, serverId, { user_ids: [userId] }, itemIndex));
+		const urls = await settle(generateUrls(client, serverId, { user_ids: [userId] }, itemIndex));
 		if (!urls.ok) {
 			// The instance exists by now: say so, or a rerun with the default option would hit a 409.
 			addDescription(

@@ -1,8 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { settle } from '../../helpers/settle';
-import { answeredAfterMaybeDone, composioApiRequest } from '../../transport';
-import { buildPath } from '../../transport/url';
+import { buildPath } from '../../transport';
 import type { ItemContext } from '../common';
 import { readIds, SERVER_ID } from '../common';
 import { serverLocator } from '../common.descriptions';
@@ -36,28 +34,21 @@ export async function execute(this: IExecuteFunctions, item: ItemContext): Promi
 		SERVER_ID,
 		{ parameter: 'userId', label: 'User ID', inPath: true },
 	]);
-	const deleted = await settle(
-		composioApiRequest.call(this, {
-			method: 'DELETE',
-			path: buildPath('/mcp/servers/{serverId}/instances/{instanceId}', {
-				serverId,
-				instanceId: userId,
-			}),
-			itemIndex,
+	const answer = await item.client.request({
+		method: 'DELETE',
+		path: buildPath('/mcp/servers/{serverId}/instances/{instanceId}', {
+			serverId,
+			instanceId: userId,
 		}),
-	);
-	if (!deleted.ok) {
-		// A 404 to a retry after an attempt that may have reached Composio: that attempt deleted it.
-		if (!answeredAfterMaybeDone(deleted.error, '404')) throw deleted.error;
-		return [
-			{
+		itemIndex,
+		// A 404 to a repeated delete: the first attempt deleted it and its answer was lost.
+		ifAlreadyDone: {
+			when: (error) => error.httpCode === '404',
+			resolve: async () => ({
 				message: "Instance deleted (Composio's answer to the first attempt was lost)",
 				deleted_connected_accounts: null,
-				serverId,
-				userId,
-			},
-		];
-	}
-	const answer = deleted.value;
+			}),
+		},
+	});
 	return [{ ...answer, serverId, userId }];
 }

@@ -1,7 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { requestAllPages } from '../../transport/pagination';
-import { buildPath } from '../../transport/url';
+import { buildPath } from '../../transport';
 import type { ItemContext } from '../common';
 import { readLimit, readServerId } from '../common';
 import { returnAllOrLimit, serverLocator } from '../common.descriptions';
@@ -26,7 +25,7 @@ export async function execute(this: IExecuteFunctions, item: ItemContext): Promi
 	const { itemIndex } = item;
 	const serverId = readServerId.call(this, item);
 	const search = String(this.getNodeParameter('search', itemIndex, '') ?? '').trim();
-	return await requestAllPages.call(this, {
+	return await item.client.pages({
 		method: 'GET',
 		path: buildPath('/mcp/servers/{serverId}/instances', { serverId }),
 		qs: search ? { search } : {},

@@ -1,11 +1,9 @@
-import type { IDataObject, IExecuteFunctions, INodeProperties, NodeApiError } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
+import { getServer } from '../../calls';
 import { serverNameProblem } from '../../helpers/lists';
-import { settle } from '../../helpers/settle';
-import { addDescription, composioApiRequest, OUTCOME_UNKNOWN } from '../../transport';
 import type { ItemContext } from '../common';
 import { invalidInput, readList } from '../common';
-import { getServer } from './get.operation';
 
 const showFor = { show: { resource: ['server'], operation: ['create'] } };
 
@@ -67,7 +65,7 @@ export const description: INodeProperties[] = [
 ];
 
 export async function execute(this: IExecuteFunctions, item: ItemContext): Promise<IDataObject[]> {
-	const { itemIndex, fields } = item;
+	const { itemIndex, fields, client } = item;
 	const name = String(this.getNodeParameter('name', itemIndex, '') ?? '').trim();
 	const authConfigIds = readList.call(
 		this,
@@ -98,26 +96,15 @@ export async function execute(this: IExecuteFunctions, item: ItemContext): Promi
 
 	// Multi-toolkit servers have their own endpoint, which answers a smaller object. Server names
 	// are not unique, so a create that may have reached Composio is never sent again.
-	const attempt = await settle(
-		composioApiRequest.call(this, {
-			method: 'POST',
-			path: toolkits.length ? '/mcp/servers/custom' : '/mcp/servers',
-			body,
-			itemIndex,
-			safeToRepeat: false,
-		}),
-	);
-	if (!attempt.ok) {
-		if ((attempt.error as NodeApiError)?.context?.[OUTCOME_UNKNOWN]) {
-			addDescription(
-				attempt.error,
-				`Composio may have created the server although its answer was lost: look for "${name}" with Server → Get Many before running this item again.`,
-			);
-		}
-		throw attempt.error;
-	}
-	const created = attempt.value;
+	const created = await client.request({
+		method: 'POST',
+		path: toolkits.length ? '/mcp/servers/custom' : '/mcp/servers',
+		body,
+		itemIndex,
+		safeToRepeat: false,
+		ifOutcomeUnknown: `Composio may have created the server although its answer was lost: look for "${name}" with Server → Get Many before running this item again.`,
+	});
 	fields.serverId = created.id as string;
 	// Both endpoints answer differently; the user gets the server as Get returns it.
-	return [await getServer.call(this, String(created.id), itemIndex)];
+	return [await getServer(client, String(created.id), itemIndex)];
 }

@@ -1,8 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { settle } from '../../helpers/settle';
-import { answeredAfterMaybeDone, composioApiRequest } from '../../transport';
-import { buildPath } from '../../transport/url';
+import { buildPath } from '../../transport';
 import type { ItemContext } from '../common';
 import { readServerId } from '../common';
 import { serverLocator } from '../common.descriptions';
@@ -23,15 +21,15 @@ export const description: INodeProperties[] = [
 
 export async function execute(this: IExecuteFunctions, item: ItemContext): Promise<IDataObject[]> {
 	const serverId = readServerId.call(this, item);
-	const deleted = await settle(
-		composioApiRequest.call(this, {
-			method: 'DELETE',
-			path: buildPath('/mcp/{id}', { id: serverId }),
-			itemIndex: item.itemIndex,
-		}),
-	);
-	if (deleted.ok) return [deleted.value];
-	// A 404 to a retry after an attempt that may have reached Composio: that attempt deleted it.
-	if (answeredAfterMaybeDone(deleted.error, '404')) return [{ id: serverId, deleted: true }];
-	throw deleted.error;
+	const deleted = await item.client.request({
+		method: 'DELETE',
+		path: buildPath('/mcp/{id}', { id: serverId }),
+		itemIndex: item.itemIndex,
+		// A 404 to a repeated delete: the first attempt deleted it and its answer was lost.
+		ifAlreadyDone: {
+			when: (error) => error.httpCode === '404',
+			resolve: async () => ({ id: serverId, deleted: true }),
+		},
+	});
+	return [deleted];
 }

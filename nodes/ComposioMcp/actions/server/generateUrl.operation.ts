@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { composioApiRequest } from '../../transport';
+import type { GenerateUrlsBody } from '../../calls';
+import { generateUrls } from '../../calls';
 import type { ItemContext } from '../common';
 import { invalidInput, readList, readServerId } from '../common';
 import { serverLocator } from '../common.descriptions';
@@ -54,25 +55,6 @@ export const description: INodeProperties[] = [
 	},
 ];
 
-/** Generate URL for one server; shared with Instance → Create's Include MCP URL. */
-export async function generateUrls(
-	this: IExecuteFunctions,
-	serverId: string,
-	body: {
-		user_ids?: string[];
-		connected_account_ids?: string[];
-		managed_auth_by_composio?: boolean;
-	},
-	itemIndex: number,
-): Promise<IDataObject> {
-	return await composioApiRequest.call(this, {
-		method: 'POST',
-		path: '/mcp/servers/generate',
-		body: { mcp_server_id: serverId, ...body },
-		itemIndex,
-	});
-}
-
 export async function execute(this: IExecuteFunctions, item: ItemContext): Promise<IDataObject[]> {
 	const { itemIndex, fields } = item;
 	const serverId = readServerId.call(this, item);
@@ -91,7 +73,7 @@ export async function execute(this: IExecuteFunctions, item: ItemContext): Promi
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	Object.assign(fields, { userIds, connectedAccountIds: accountIds });
 
-	const body: Parameters<typeof generateUrls>[1] = {};
+	const body: GenerateUrlsBody = {};
 	if (userIds.length) body.user_ids = userIds;
 	if (accountIds.length) body.connected_account_ids = accountIds;
 	if (options.managedAuth !== undefined)
@@ -104,7 +86,7 @@ export async function execute(this: IExecuteFunctions, item: ItemContext): Promi
 		);
 	}
 
-	const answer = await generateUrls.call(this, serverId, body, itemIndex);
+	const answer = await generateUrls(item.client, serverId, body, itemIndex);
 	const userUrls = Array.isArray(answer.user_ids_url) ? (answer.user_ids_url as string[]) : [];
 	const accountUrls = Array.isArray(answer.connected_account_urls)
 		? (answer.connected_account_urls as string[])

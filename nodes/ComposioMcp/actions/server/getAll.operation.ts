@@ -1,6 +1,5 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { requestAllPages } from '../../transport/pagination';
 import type { ItemContext } from '../common';
 import { readLimit, readList } from '../common';
 import { returnAllOrLimit as returnAllOrLimitFields } from '../common.descriptions';
@@ -76,7 +75,7 @@ export const description: INodeProperties[] = [
 
 export async function execute(
 	this: IExecuteFunctions,
-	{ itemIndex }: ItemContext,
+	{ itemIndex, client }: ItemContext,
 ): Promise<IDataObject[]> {
 	const filters = this.getNodeParameter('filters', itemIndex, {}) as IDataObject;
 	const sort = this.getNodeParameter('sort', itemIndex, {}) as IDataObject;
@@ -91,7 +90,7 @@ export async function execute(
 	if (sort.orderBy) qs.order_by = sort.orderBy;
 	if (sort.orderDirection) qs.order_direction = sort.orderDirection;
 
-	return await requestAllPages.call(this, {
+	return await client.pages({
 		method: 'GET',
 		path: '/mcp/servers',
 		qs,

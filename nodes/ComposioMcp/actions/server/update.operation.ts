@@ -1,8 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { serverNameProblem } from '../../helpers/lists';
-import { composioApiRequest } from '../../transport';
-import { buildPath } from '../../transport/url';
+import { buildPath } from '../../transport';
 import type { ItemContext } from '../common';
 import { invalidInput, readList, readServerId } from '../common';
 import { serverLocator } from '../common.descriptions';
@@ -90,7 +89,7 @@ export async function execute(this: IExecuteFunctions, item: ItemContext): Promi
 	}
 
 	return [
-		await composioApiRequest.call(this, {
+		await item.client.request({
 			method: 'PATCH',
 			path: buildPath('/mcp/{id}', { id: serverId }),
 			body,
