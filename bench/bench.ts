@@ -1,13 +1,17 @@
 /* eslint-disable @n8n/community-nodes/no-dangerous-functions, @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- bench tooling: it reads the machine, runs n8n processes and writes bench/RESULTS.md; these rules are n8n Cloud's runtime rules for node code, which this file is not */
 /**
- * `npm run bench` (scripts/bench.sh builds, packs and compiles, then runs this): the four
- * measurements of issue 4, printed as tables and written to bench/RESULTS.md. Not a test: the
- * only verdicts are whether targets 1 and 2 are met; every run is checked (all instances created,
- * none twice) and a failed check is reported next to its numbers.
+ * `npm run bench` (scripts/bench.sh builds, packs and compiles, then runs this): the measurements
+ * of issues 4 and 9, printed as tables and written to bench/RESULTS.md. Not a test: the only
+ * verdicts are whether the targets are met; every run is checked (all instances created, none
+ * twice) and a failed check is reported next to its numbers.
  *
- * Environment: BENCH_PARTS (default 1,2,3,4), BENCH_REPEAT (runs per row, default 3),
- * BENCH_CONCURRENCY (measurement 1's rows, default 5,10,20). Measurements 3 and 4 need the
- * E2E_* variables scripts/bench.sh sets (packed tarball, Node 24, n8n).
+ * 1–2 (issue 4): in n8n-core's engine, against raw axios and under a rate limit.
+ * 3–5 (issue 9): in a real n8n beside its HTTP Request node: per item (with CPU profiles), under
+ * rate limits (token bucket and fixed windows), and memory for 10,000 items.
+ *
+ * Environment: BENCH_PARTS (default 1,2,3,4,5), BENCH_REPEAT (runs per row, default 3),
+ * BENCH_CONCURRENCY (measurement 1's rows, default 5,10,20). Measurements 3–5 need the E2E_*
+ * variables scripts/bench.sh sets (packed tarball, Node 24, n8n).
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -20,15 +24,15 @@ import { N8n } from '../test/e2e/n8n';
 import { runFloor } from './helperFloor';
 import type { AxiosResult, NodeResult } from './inProcess';
 import { runAxios, runNode } from './inProcess';
-import type { N8nRun } from './inN8n';
-import { execute, prepare, WORKFLOWS } from './inN8n';
+import type { Contender, N8nRun, WorkflowSpec } from './inN8n';
+import { CONTENDERS, execute, prepare } from './inN8n';
 import type { InstanceCheck } from './sim';
 import { LocalSim, WorkerSim } from './sim';
 
 const ROOT = resolve(__dirname, '..', '..', '..');
 const RESULTS = join(ROOT, 'bench', 'RESULTS.md');
 
-const PARTS = new Set((process.env.BENCH_PARTS ?? '1,2,3,4').split(',').map((p) => p.trim()));
+const PARTS = new Set((process.env.BENCH_PARTS ?? '1,2,3,4,5').split(',').map((p) => p.trim()));
 const REPEAT = Math.max(1, Number(process.env.BENCH_REPEAT ?? 3));
 const CONCURRENCIES = (process.env.BENCH_CONCURRENCY ?? '5,10,20')
 	.split(',')
@@ -41,8 +45,14 @@ const TARGET_1 = 1.1;
 const N2 = 500;
 const R = 100;
 const TARGET_2 = 1.2;
-const N3 = 1000;
-const N4 = 10000;
+/** Issue 9: per item (3, and its CPU profiles), rate limits (4), memory (5). */
+const N3 = 400;
+const C3 = 50;
+const NP = 2000;
+const TARGET_3 = 0.8;
+const N4 = 1000;
+const TARGET_4 = 1.2;
+const N5 = 10000;
 
 // ── formatting ──────────────────────────────────────────────────────────────────────────────
 
@@ -106,10 +116,10 @@ function machine(loadAtStart: string): string {
 			`${loadAtStart} at the start, ${loads()} at the end (other work on the machine skews timings)`,
 		],
 		['Node (bench, measurements 1–2)', process.version],
-		['Node (n8n, measurements 3–4)', node24 ? (tryRun(node24, ['-v']) ?? '?') : '–'],
+		['Node (n8n, measurements 3–5)', node24 ? (tryRun(node24, ['-v']) ?? '?') : '–'],
 		['n8n-core (measurements 1–2)', packageVersion(join(coreDir, '..', 'package.json')) ?? '?'],
 		[
-			'n8n (measurements 3–4)',
+			'n8n (measurements 3–5)',
 			n8nBin ? (packageVersion(join(dirname(n8nBin), '..', 'package.json')) ?? '?') : '–',
 		],
 		['Node code', `commit ${commit ?? '?'}${dirty ? ' + uncommitted changes' : ''}`],
@@ -302,140 +312,358 @@ async function rateLimited(sections: string[]): Promise<boolean> {
 	}
 }
 
-// ── 3 and 4. real n8n ───────────────────────────────────────────────────────────────────────
+// ── 3–5. real n8n, beside HTTP Request ────────────────────────────────────────────────────────
 
-function n8nRow(label: string, run: N8nRun, count: number): string[] {
-	return [
-		label,
-		run.error ? `failed: “${run.error}”` : run.exitCode === 0 ? 'success' : `exit ${run.exitCode}`,
-		sec(run.nodeMs),
-		sec(run.processMs),
-		`${run.itemsOut}/${count}`,
-		String(run.errorItems),
-		`${run.instances}/${count}`,
-		`**${run.lost}**`,
-		`**${run.conflicts}**`,
-		String(run.duplicated),
-		String(run.rateLimited),
-		run.violations.length === 0 ? '–' : run.violations[0],
-	];
+function n8nProblems(run: N8nRun, count: number, errorsAllowed = false): string[] {
+	const problems: string[] = [];
+	if (run.error) problems.push(`failed: “${run.error}”`);
+	if (!errorsAllowed && run.errorItems > 0) problems.push(`${run.errorItems} error items`);
+	if (run.lost > 0) problems.push(`${run.lost} lost`);
+	if (run.duplicated > 0) problems.push(`${run.duplicated} created twice`);
+	if (run.conflicts > 0) problems.push(`${run.conflicts} re-sent creates (409)`);
+	if (run.violations.length > 0) problems.push(`spec violation: ${run.violations[0]}`);
+	if (run.itemsOut + run.errorItems !== count)
+		problems.push(`${run.itemsOut + run.errorItems}/${count} items out`);
+	return problems;
 }
 
-async function realN8n(sections: string[], withThroughput: boolean, withMemory: boolean) {
+const verdict = (problems: string[]) => (problems.length === 0 ? '✓' : `✗ ${problems.join('; ')}`);
+
+interface RealN8n {
+	n8n: N8n;
+	/** The node as it was before issue 9 (E2E_BEFORE_TARBALL), in its own user folder. */
+	before?: N8n;
+	latent: LocalSim;
+	fast: LocalSim;
+}
+
+const PER_ITEM: Record<Contender, WorkflowSpec> = {
+	composio: {
+		id: 'perItemComposio',
+		count: N3,
+		contender: 'composio',
+		sim: 'latent',
+		errorOutput: true,
+		concurrency: C3,
+	},
+	httpHeaderAuth: {
+		id: 'perItemHttpCred',
+		count: N3,
+		contender: 'httpHeaderAuth',
+		sim: 'latent',
+		errorOutput: true,
+	},
+	httpPlain: {
+		id: 'perItemHttpPlain',
+		count: N3,
+		contender: 'httpPlain',
+		sim: 'latent',
+		errorOutput: true,
+	},
+};
+const PROFILED: Record<Contender, WorkflowSpec> = {
+	composio: { ...PER_ITEM.composio, id: 'profileComposio', count: NP },
+	httpHeaderAuth: { ...PER_ITEM.httpHeaderAuth, id: 'profileHttpCred', count: NP },
+	httpPlain: { ...PER_ITEM.httpPlain, id: 'profileHttpPlain', count: NP },
+};
+const RATE: Record<'composio' | 'http', WorkflowSpec> = {
+	composio: { id: 'rateComposio', count: N4, contender: 'composio', sim: 'latent' },
+	http: { id: 'rateHttp', count: N4, contender: 'httpHeaderAuth', sim: 'latent' },
+};
+const MEMORY: Record<'composio' | 'http', { one: WorkflowSpec; many: WorkflowSpec }> = {
+	composio: {
+		one: { id: 'memComposio1', count: 1, contender: 'composio', sim: 'fast' },
+		many: { id: 'memComposioMany', count: N5, contender: 'composio', sim: 'fast' },
+	},
+	http: {
+		one: { id: 'memHttp1', count: 1, contender: 'httpHeaderAuth', sim: 'fast' },
+		many: { id: 'memHttpMany', count: N5, contender: 'httpHeaderAuth', sim: 'fast' },
+	},
+};
+
+const ALL_SPECS = [
+	...Object.values(PER_ITEM),
+	...Object.values(PROFILED),
+	...Object.values(RATE),
+	...Object.values(MEMORY).flatMap(({ one, many }) => [one, many]),
+];
+
+/** A contender of measurement 3: a workflow in an n8n (the "before" node has its own). */
+interface Entrant {
+	key: string;
+	label: string;
+	n8n: N8n;
+	run: WorkflowSpec;
+	profiled: WorkflowSpec;
+}
+
+/** Target 1 of issue 9: per item, this node ≤ 0.8× HTTP Request with a Header Auth credential. */
+async function perItem(env: RealN8n, sections: string[]): Promise<string> {
+	const entrants: Entrant[] = (['composio', 'httpHeaderAuth', 'httpPlain'] as Contender[]).map(
+		(contender) => ({
+			key: contender,
+			label: contender === 'composio' ? 'Composio MCP node (now)' : CONTENDERS[contender],
+			n8n: env.n8n,
+			run: PER_ITEM[contender],
+			profiled: PROFILED[contender],
+		}),
+	);
+	if (env.before) {
+		entrants.splice(1, 0, {
+			key: 'before',
+			label: `Composio MCP node before (commit ${process.env.BENCH_BEFORE_COMMIT ?? '?'})`,
+			n8n: env.before,
+			run: PER_ITEM.composio,
+			profiled: PROFILED.composio,
+		});
+	}
+	log('3: warm-up');
+	for (const entrant of entrants) await execute(entrant.n8n, env.latent, entrant.run);
+	const times = new Map<string, number[]>(entrants.map((entrant) => [entrant.key, []]));
+	const problems = new Set<string>();
+	for (let rep = 0; rep < REPEAT; rep++) {
+		// Alternating, so that a slow moment of the machine falls on every contender alike.
+		for (const entrant of rep % 2 ? [...entrants].reverse() : entrants) {
+			const run = await execute(entrant.n8n, env.latent, entrant.run);
+			times.get(entrant.key)!.push(run.nodeMs / N3);
+			for (const problem of n8nProblems(run, N3)) problems.add(`${entrant.key}: ${problem}`);
+			log(`3: run ${rep + 1}/${REPEAT} ${entrant.key}: ${(run.nodeMs / N3).toFixed(2)} ms/item`);
+		}
+	}
+	const med = (key: string) => median(times.get(key) ?? []);
+	const vsCredential = med('composio') / med('httpHeaderAuth');
+	const vsPlain = med('composio') / med('httpPlain');
+	const met = vsCredential <= TARGET_3 && problems.size === 0;
+
+	log('3: CPU profiles');
+	const profiles = new Map<string, N8nRun['profile']>();
+	for (const entrant of entrants) {
+		const run = await execute(entrant.n8n, env.latent, entrant.profiled, { profile: true });
+		profiles.set(entrant.key, run.profile);
+	}
+	const perItemMs = (value: number | undefined) =>
+		value === undefined ? '–' : (value / NP).toFixed(2);
+	const column = (pick: (profile: NonNullable<N8nRun['profile']>) => number | undefined) =>
+		entrants.map((entrant) => {
+			const profile = profiles.get(entrant.key);
+			return profile ? perItemMs(pick(profile)) : '–';
+		});
+	const areaNames = profiles.get('composio')?.areas.map((area) => area.name) ?? [];
+	const profileRows: string[][] = [
+		['window: first to last sample in the node', ...column((p) => p.windowMs)],
+		['CPU in the window', ...column((p) => p.cpuMs).map((cell) => `**${cell}**`)],
+		['  garbage collection', ...column((p) => p.gcMs)],
+		...areaNames.map((name) => [
+			`  ${name}`,
+			...column((p) => p.areas.find((area) => area.name === name)?.ms),
+		]),
+	];
+	const topRows = (key: string) =>
+		(profiles.get(key)?.top ?? []).map((entry) => [`\`${entry.name}\``, perItemMs(entry.ms)]);
+
+	sections.push(
+		[
+			`## 3. Real n8n, per item: this node ≤ ${TARGET_3}× HTTP Request with a Header Auth credential: **${met ? 'met' : 'NOT met'}** (${ratio(vsCredential)})`,
+			'',
+			`${N3} creates per run, one \`n8n execute\` each (Manual Trigger → Code → the node), simulator latency ${LATENCY_MS} ms, no rate limit, ` +
+				`On Error → Continue (using error output) for all. The node at Request Options › Concurrency ${C3} (the most it takes: CPU-bound, as HTTP Request is, which sends every item at once by default). ` +
+				'HTTP Request: POST to the create URL, body `user_id` from the item, every option at its default; the key from a Header Auth credential, or pasted into the node as a header (no credential: what a credential costs). ' +
+				`Per item: the node's \`executionTime\` as n8n records it ÷ ${N3}. Medians of ${REPEAT} runs per contender, alternating, after one warm-up run each.` +
+				(env.before
+					? ' **Before**: the node as it was before issue 9, built from that commit and installed in its own n8n user folder, measured in the same rotation.'
+					: ''),
+			'',
+			table(
+				['contender', 'ms per item (median)', 'runs', 'this node (now) ÷ it'],
+				entrants.map((entrant) => [
+					entrant.label,
+					`**${med(entrant.key).toFixed(2)}**`,
+					(times.get(entrant.key) ?? []).map((t) => t.toFixed(2)).join(', '),
+					entrant.key === 'composio' ? '–' : `**${ratio(med('composio') / med(entrant.key))}**`,
+				]),
+			),
+			'',
+			problems.size
+				? `Checks: ✗ ${[...problems].join('; ')}`
+				: 'Checks: every run ✓ (every user created once, every item out, no error item, no spec violation).',
+			'',
+			`### 3b. Where the time went: CPU profile of the n8n process (\`--cpu-prof\`), ${NP.toLocaleString('en')} creates, ms per item`,
+			'',
+			'One profiled run per contender, as above with more items. The window runs from the first to the last sample with the node’s code on the stack; ' +
+				'each sample in it counts for the code it was in (self time; after an `await` a stack no longer shows who awaited). ' +
+				'The areas are by file: the credential’s `authenticate` of this package counts as the package.',
+			'',
+			table(['ms per item', ...entrants.map((entrant) => entrant.label)], profileRows),
+			'',
+			...(env.before
+				? [
+						'The functions with the most CPU of their own in the window, before:',
+						'',
+						table(['function (file)', 'ms per item'], topRows('before')),
+						'',
+					]
+				: []),
+			'The functions with the most CPU of their own in the window, now:',
+			'',
+			table(['function (file)', 'ms per item'], topRows('composio')),
+			'',
+			`(This node ÷ HTTP Request with a credential: ${ratio(vsCredential)}; ÷ HTTP Request without one: ${ratio(vsPlain)}` +
+				(env.before ? `; now ÷ before: ${ratio(med('composio') / med('before'))}.)` : '.)'),
+		].join('\n'),
+	);
+	return `Target 1 (per item ≤ ${TARGET_3}× HTTP Request with a credential): ${met ? 'met' : 'NOT met'}, ${ratio(vsCredential)} (${ratio(vsPlain)} of HTTP Request without a credential)`;
+}
+
+/** Target 2 of issue 9: under a rate limit, ≤ 1.2 × N/R, no errors or duplicates, few 429s. */
+async function rateLimits(env: RealN8n, sections: string[]): Promise<string> {
+	const bound = TARGET_4 * (N4 / R) * 1000;
+	const rows: string[][] = [];
+	let met = true;
+	for (const kind of ['bucket', 'window'] as const) {
+		const limiter =
+			kind === 'bucket'
+				? `token bucket ${R}/s, burst ${R}`
+				: `fixed one-second windows of ${R}, aligned to the clock`;
+		for (const [who, spec] of Object.entries(RATE)) {
+			log(`4: ${kind} ${who}`);
+			const run = await execute(env.n8n, env.latent, spec, { rateLimit: { perSecond: R, kind } });
+			const problems = n8nProblems(run, N4);
+			if (who === 'composio') {
+				if (run.rateLimited >= N4 / 20) problems.push(`${run.rateLimited} 429s (≥ ${N4 / 20})`);
+				if (!(run.nodeMs <= bound)) problems.push(`slower than ${sec(bound)}`);
+				if (problems.length > 0) met = false;
+			}
+			rows.push([
+				limiter,
+				who === 'composio'
+					? 'Composio MCP node (defaults)'
+					: CONTENDERS.httpHeaderAuth + ' (defaults)',
+				sec(run.nodeMs),
+				`**${ratio(run.nodeMs / ((N4 / R) * 1000))}**`,
+				`${run.instances}/${N4}`,
+				String(run.errorItems),
+				String(run.duplicated),
+				String(run.conflicts),
+				String(run.rateLimited),
+				who === 'composio'
+					? verdict(problems)
+					: run.error
+						? `failed: “${run.error}”`
+						: verdict(problems),
+			]);
+		}
+	}
+	sections.push(
+		[
+			`## 4. Real n8n under a rate limit: ${N4.toLocaleString('en')} creates, ${R} requests/s — this node ≤ ${TARGET_4} × N/R (${sec(bound)}), no errors, no duplicates, fewer 429s than ${N4 / 20}: **${met ? 'met' : 'NOT met'}**`,
+			'',
+			`One \`n8n execute\` per row, fresh simulator state, latency ${LATENCY_MS} ms. Both limiters answer a bare 429 with \`Retry-After\` in whole seconds, rounded up, and say their state on every answer ` +
+				'(`X-RateLimit`, `X-RateLimit-Remaining`, `X-RateLimit-Window-Size`, as Composio does). Both nodes at their defaults and On Error at its default (Stop Workflow). ' +
+				'HTTP Request is there for reference: without retries it stops at the first 429.',
+			'',
+			table(
+				[
+					'limiter',
+					'node',
+					'node time',
+					'÷ N/R',
+					'instances',
+					'error items',
+					'created twice',
+					'409 (re-sent)',
+					'429 answered',
+					'checks',
+				],
+				rows,
+			),
+		].join('\n'),
+	);
+	return `Target 2 (rate limit, ≤ ${TARGET_4} × N/R, both limiters): ${met ? 'met' : 'NOT met'}`;
+}
+
+/** Target 3 of issue 9: 10,000 items, peak RSS growth ≤ HTTP Request's. */
+async function memory(env: RealN8n, sections: string[]): Promise<string> {
+	const growth: Record<string, number> = {};
+	const rows: string[][] = [];
+	for (const [who, { one, many }] of Object.entries(MEMORY)) {
+		log(`5: ${who}, 1 item`);
+		const base = await execute(env.n8n, env.fast, one);
+		log(`5: ${who}, ${N5.toLocaleString('en')} items`);
+		const big = await execute(env.n8n, env.fast, many);
+		const grew =
+			big.memory.peakMb !== undefined && base.memory.peakMb !== undefined
+				? big.memory.peakMb - base.memory.peakMb
+				: Number.NaN;
+		growth[who] = grew;
+		rows.push([
+			who === 'composio'
+				? 'Composio MCP node (defaults)'
+				: CONTENDERS.httpHeaderAuth + ' (defaults)',
+			sec(big.nodeMs),
+			mb(base.memory.peakMb),
+			mb(big.memory.peakMb),
+			`**${mb(grew)}**`,
+			verdict(n8nProblems(big, N5)),
+		]);
+	}
+	const met = growth.composio <= growth.http;
+	sections.push(
+		[
+			`## 5. Memory: ${N5.toLocaleString('en')} creates in one n8n execution — peak RSS growth ≤ HTTP Request's: **${met ? 'met' : 'NOT met'}** (${ratio(growth.composio / growth.http)})`,
+			'',
+			'Each node at its defaults in `n8n execute` (Manual Trigger → Code → node), simulator without latency or limit. RSS of the n8n process read from /proc/<pid>/status every 20 ms. ' +
+				`**Peak growth**: the peak (VmHWM) of the ${N5.toLocaleString('en')}-item run minus the peak of the same workflow with one item: the whole execution's cost of the items (the Code node's items, the node's work and output, n8n saving the run).`,
+			'',
+			table(
+				[
+					'node',
+					'node time',
+					'peak, 1 item',
+					`peak, ${N5.toLocaleString('en')} items`,
+					'peak growth',
+					'checks',
+				],
+				rows,
+			),
+		].join('\n'),
+	);
+	return `Target 3 (memory, peak RSS growth ≤ HTTP Request's): ${met ? 'met' : 'NOT met'} (${mb(growth.composio)} vs ${mb(growth.http)})`;
+}
+
+async function realN8n(sections: string[], verdicts: string[]): Promise<void> {
 	const missing = ['E2E_TARBALL', 'E2E_NODE24', 'E2E_N8N_BIN'].filter((name) => !process.env[name]);
 	if (missing.length > 0) {
 		sections.push(
-			`## 3–4. Real n8n: skipped (${missing.join(', ')} not set: run \`npm run bench\`)`,
+			`## 3–5. Real n8n: skipped (${missing.join(', ')} not set: run \`npm run bench\`)`,
 		);
 		return;
 	}
-	const limited = await LocalSim.start({ latencyMs: LATENCY_MS });
-	const fast = await LocalSim.start({ latencyMs: 0 });
-	const n8n = await N8n.create();
+	const beforeTarball = process.env.E2E_BEFORE_TARBALL;
+	const env: RealN8n = {
+		n8n: await N8n.create(),
+		before: beforeTarball && PARTS.has('3') ? await N8n.create(beforeTarball) : undefined,
+		latent: await LocalSim.start({ latencyMs: LATENCY_MS }),
+		fast: await LocalSim.start({ latencyMs: 0 }),
+	};
 	try {
-		log('3–4: importing credentials and workflows into n8n');
-		await prepare(n8n, limited, fast);
-
-		if (withThroughput) {
-			const rows: string[][] = [];
-			const cases: Array<[string, string, 'composio' | 'http']> = [
-				['Composio MCP node (defaults)', WORKFLOWS.composio1000, 'composio'],
-				['HTTP Request (defaults)', WORKFLOWS.http1000, 'http'],
-				['HTTP Request, Retry On Fail (3 tries, 1 s apart)', WORKFLOWS.httpRetry1000, 'http'],
-			];
-			for (const [label, id, node] of cases) {
-				log(`3: ${label}`);
-				const run = await execute(n8n, limited, id, N3, node, { perSecond: R });
-				rows.push(n8nRow(label, run, N3));
-			}
-			sections.push(
-				[
-					`## 3. Real n8n: ${N3.toLocaleString('en')} creates against the simulator limited to ${R} requests/s`,
-					'',
-					'Each row is one `n8n execute` of Manual Trigger → Code (the users) → the node, with fresh simulator state ' +
-						`(latency ${LATENCY_MS} ms, token bucket ${R}/s with burst ${R}, 429 + Retry-After beyond it). ` +
-						'HTTP Request: POST to the create URL, x-api-key from a Header Auth credential, body `user_id`, every option and setting at its default; ' +
-						'On Error at its default (Stop Workflow) for all three. **lost**: input users without an instance at the end. ' +
-						'**409**: creates answered “already exists”; every user is new and appears once, so each is a re-sent create. ' +
-						'Node time: n8n’s `executionTime` of the node (all tries); n8n process: boot to exit.',
-					'',
-					table(
-						[
-							'node',
-							'run',
-							'node time',
-							'n8n process',
-							'items out',
-							'error items',
-							'instances',
-							'lost',
-							'409 (re-sent creates)',
-							'users created twice',
-							'429 answered',
-							'spec violations',
-						],
-						rows,
-					),
-				].join('\n'),
-			);
+		log('3–5: importing credentials and workflows into n8n');
+		await prepare(env.n8n, { latent: env.latent, fast: env.fast }, ALL_SPECS);
+		if (env.before) {
+			const composio = [PER_ITEM.composio, PROFILED.composio];
+			await prepare(env.before, { latent: env.latent, fast: env.fast }, composio);
 		}
-
-		if (withMemory) {
-			log('4: 1-item baseline');
-			const base = await execute(n8n, fast, WORKFLOWS.composio1, 1, 'composio');
-			log(`4: ${N4.toLocaleString('en')} items`);
-			const big = await execute(n8n, fast, WORKFLOWS.composio10000, N4, 'composio');
-			const rows = [base, big].map((run, index) => {
-				const count = index === 0 ? 1 : N4;
-				const { rssAtFirstRequestMb: start, peakMb: peak } = run.memory;
-				return [
-					count.toLocaleString('en'),
-					run.error ? `failed: “${run.error}”` : 'success',
-					`${run.itemsOut}/${count}, ${run.instances} instances, ${run.duplicated} twice`,
-					sec(run.nodeMs),
-					mb(start),
-					mb(peak),
-					mb(start !== undefined && peak !== undefined ? peak - start : undefined),
-					index === 0
-						? '–'
-						: `**${mb(peak !== undefined && base.memory.peakMb !== undefined ? peak - base.memory.peakMb : undefined)}**`,
-					String(run.memory.samples),
-				];
-			});
-			sections.push(
-				[
-					`## 4. Memory: ${N4.toLocaleString('en')} creates in one n8n execution`,
-					'',
-					'The Composio MCP node with its defaults in `n8n execute` (Manual Trigger → Code → node), simulator without latency or limit. ' +
-						'RSS of the n8n process read from /proc/<pid>/status every 20 ms: VmRSS when the simulator saw the first request (the node is running), ' +
-						'and VmHWM (peak) at the last read before exit. **Peak growth vs 1 item**: peak of this run minus the peak of the same workflow with one item ' +
-						'(the whole execution’s cost of 10,000 items: the Code node’s items, the node’s output, n8n saving and printing the run).',
-					'',
-					table(
-						[
-							'items',
-							'run',
-							'outcome',
-							'node time',
-							'RSS at first request',
-							'peak RSS',
-							'peak − RSS at first request',
-							'peak growth vs 1 item',
-							'samples',
-						],
-						rows,
-					),
-				].join('\n'),
-			);
-		}
+		if (PARTS.has('3')) verdicts.push(await perItem(env, sections));
+		if (PARTS.has('4')) verdicts.push(await rateLimits(env, sections));
+		if (PARTS.has('5')) verdicts.push(await memory(env, sections));
 	} finally {
-		await limited.close();
-		await fast.close();
-		n8n.dispose();
+		await env.latent.close();
+		await env.fast.close();
+		env.n8n.dispose();
+		env.before?.dispose();
 	}
 }
 
-// ── 4, cross-check: is the memory retained? ────────────────────────────────────────────────
+// ── 5b, cross-check: is the memory retained? ────────────────────────────────────────────────
 
 /**
  * Peak RSS cannot tell garbage not yet collected from memory kept. In this process (with
@@ -446,7 +674,7 @@ async function retainedHeap(sections: string[]): Promise<void> {
 	const gc = (globalThis as { gc?: () => void }).gc;
 	if (!gc) {
 		sections.push(
-			'### 4b. Retained heap: skipped (run node with --expose-gc, as scripts/bench.sh does)',
+			'### 5b. Retained heap: skipped (run node with --expose-gc, as scripts/bench.sh does)',
 		);
 		return;
 	}
@@ -462,18 +690,18 @@ async function retainedHeap(sections: string[]): Promise<void> {
 			peakHeap = Math.max(peakHeap, now.heapUsed);
 			peakRss = Math.max(peakRss, now.rss);
 		}, 20);
-		log(`4b: ${N4.toLocaleString('en')} items in-process`);
-		const result = await runNode(sim, N4, {});
+		log(`5b: ${N5.toLocaleString('en')} items in-process`);
+		const result = await runNode(sim, N5, {});
 		clearInterval(timer);
 		gc();
 		const after = process.memoryUsage();
 		const MiB = 2 ** 20;
-		const problems = nodeProblems(result, N4);
+		const problems = nodeProblems(result, N5);
 		sections.push(
 			[
-				`### 4b. Cross-check in-process: ${N4.toLocaleString('en')} creates in n8n-core's engine (Node ${process.version}), heap after a full GC`,
+				`### 5b. Cross-check in-process: ${N5.toLocaleString('en')} creates in n8n-core's engine (Node ${process.version}), heap after a full GC`,
 				'',
-				'The same node and options as in 4, run as in 1 against a simulator without latency; the run’s output is dropped before the last GC, ' +
+				'The same node and options as in 5, run as in 1 against a simulator without latency; the run’s output is dropped before the last GC, ' +
 					'so the retained heap is what the node and the engine keep after the execution.',
 				'',
 				table(
@@ -518,11 +746,11 @@ async function main() {
 			`Target 2 (≤ ${TARGET_2} × N/R, no errors, no duplicates): ${(await rateLimited(sections)) ? 'met' : 'NOT met'}`,
 		);
 	}
-	if (PARTS.has('3') || PARTS.has('4')) await realN8n(sections, PARTS.has('3'), PARTS.has('4'));
-	if (PARTS.has('4')) await retainedHeap(sections);
+	if (['3', '4', '5'].some((part) => PARTS.has(part))) await realN8n(sections, verdicts);
+	if (PARTS.has('5')) await retainedHeap(sections);
 
 	const report = [
-		'# Benchmark (issue 4)',
+		'# Benchmark (issues 4 and 9)',
 		'',
 		'Written by `npm run bench` (scripts/bench.sh → bench/bench.ts); not a test. Rerun it to refresh this file.',
 		'',

@@ -1,38 +1,121 @@
 /* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- bench tooling: it runs n8n processes and reads their memory from /proc; these rules are n8n Cloud's runtime rules for node code, which this file is not */
 /**
- * Measurements 3 and 4 in a real n8n (test/e2e/n8n.ts: the packed package installed as a
- * community package, each `n8n execute` a fresh n8n process) against simulators in this process.
+ * Measurements in a real n8n (test/e2e/n8n.ts: the packed package installed as a community
+ * package, each `n8n execute` a fresh n8n process) against simulators in this process: the node
+ * beside n8n's HTTP Request node doing the same creates.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 
 import type { N8n, RunItem, RunOutput } from '../test/e2e/n8n';
+import type { WindowProfile } from './profile';
+import { PACKAGE_DIR, profileWindow } from './profile';
 import type { LocalSim } from './sim';
 
 export const SERVER_ID = '7d1e5a0c-2b4f-4c8e-9a6d-3f5b8c1e0a92';
-const COMPOSIO_NODE = 'Composio MCP';
-const HTTP_NODE = 'HTTP Request';
 
-const CREDENTIALS = {
-	composioRateLimited: { id: 'benchComposioRl', name: 'Composio (rate-limited simulator)' },
-	composioFast: { id: 'benchComposioFast', name: 'Composio (simulator, no latency)' },
-	headerAuth: { id: 'benchHeaderAuth', name: 'x-api-key (simulator)' },
+/** Who does the creates: this node, or HTTP Request with the key from a credential or pasted. */
+export type Contender = 'composio' | 'httpHeaderAuth' | 'httpPlain';
+
+export const CONTENDERS: Record<Contender, string> = {
+	composio: 'Composio MCP node',
+	httpHeaderAuth: 'HTTP Request, Header Auth credential',
+	httpPlain: 'HTTP Request, key pasted as a header (no credential)',
 };
 
-/** What n8n's editor would store for Manual Trigger → Code (the users) → the node under test. */
-function workflow(id: string, count: number, node: Record<string, unknown>) {
-	const nodeName = node.name as string;
+const NODE_NAME: Record<Contender, string> = {
+	composio: 'Composio MCP',
+	httpHeaderAuth: 'HTTP Request',
+	httpPlain: 'HTTP Request',
+};
+
+export interface WorkflowSpec {
+	id: string;
+	count: number;
+	contender: Contender;
+	sim: 'latent' | 'fast';
+	/** On Error → Continue (using error output); else n8n's default, Stop Workflow. */
+	errorOutput?: boolean;
+	/** The node's Request Options › Concurrency; its default when unset. */
+	concurrency?: number;
+}
+
+interface Sims {
+	latent: LocalSim;
+	fast: LocalSim;
+}
+
+const credentialIds = (sim: 'latent' | 'fast') => ({
+	composio: { id: `benchComposio_${sim}`, name: `Composio (${sim} simulator)` },
+	headerAuth: { id: `benchHeader_${sim}`, name: `x-api-key (${sim} simulator)` },
+});
+
+function nodeFor(spec: WorkflowSpec, sims: Sims): Record<string, unknown> {
+	const sim = sims[spec.sim];
+	const credentials = credentialIds(spec.sim);
+	const onError = spec.errorOutput ? { onError: 'continueErrorOutput' } : {};
+	if (spec.contender === 'composio') {
+		return {
+			name: NODE_NAME.composio,
+			type: 'n8n-nodes-composio-mcp.composioMcp',
+			typeVersion: 1,
+			...onError,
+			parameters: {
+				resource: 'instance',
+				operation: 'create',
+				serverId: { __rl: true, mode: 'id', value: SERVER_ID },
+				userId: '={{ $json.userId }}',
+				...(spec.concurrency ? { requestOptions: { concurrency: spec.concurrency } } : {}),
+			},
+			credentials: { composioMcpApi: credentials.composio },
+		};
+	}
+	// HTTP Request as a user would set it up for this call; every option at its default.
+	const url = `${sim.url}/api/v3/mcp/servers/${SERVER_ID}/instances`;
+	const auth =
+		spec.contender === 'httpHeaderAuth'
+			? {
+					authentication: 'genericCredentialType',
+					genericAuthType: 'httpHeaderAuth',
+				}
+			: {
+					sendHeaders: true,
+					headerParameters: { parameters: [{ name: 'x-api-key', value: sim.apiKey }] },
+				};
 	return {
-		id,
-		name: `Bench ${id}`,
+		name: NODE_NAME[spec.contender],
+		type: 'n8n-nodes-base.httpRequest',
+		typeVersion: 4.2,
+		...onError,
+		parameters: {
+			method: 'POST',
+			url,
+			...auth,
+			sendBody: true,
+			bodyParameters: { parameters: [{ name: 'user_id', value: '={{ $json.userId }}' }] },
+			options: {},
+		},
+		...(spec.contender === 'httpHeaderAuth'
+			? { credentials: { httpHeaderAuth: credentials.headerAuth } }
+			: {}),
+	};
+}
+
+/** What n8n's editor would store for Manual Trigger → Code (the users) → the node under test. */
+function workflow(spec: WorkflowSpec, sims: Sims) {
+	const node = nodeFor(spec, sims);
+	return {
+		id: spec.id,
+		name: `Bench ${spec.id}`,
 		active: false,
 		settings: { executionOrder: 'v1' },
 		connections: {
 			Start: { main: [[{ node: 'Users', type: 'main', index: 0 }]] },
-			Users: { main: [[{ node: nodeName, type: 'main', index: 0 }]] },
+			Users: { main: [[{ node: node.name, type: 'main', index: 0 }]] },
 		},
 		nodes: [
 			{
-				id: `${id}-start`,
+				id: `${spec.id}-start`,
 				name: 'Start',
 				type: 'n8n-nodes-base.manualTrigger',
 				typeVersion: 1,
@@ -40,90 +123,39 @@ function workflow(id: string, count: number, node: Record<string, unknown>) {
 				parameters: {},
 			},
 			{
-				id: `${id}-users`,
+				id: `${spec.id}-users`,
 				name: 'Users',
 				type: 'n8n-nodes-base.code',
 				typeVersion: 2,
 				position: [220, 0],
 				parameters: {
-					jsCode: `return Array.from({ length: ${count} }, (_, i) => ({ json: { userId: 'user-' + i } }));`,
+					jsCode: `return Array.from({ length: ${spec.count} }, (_, i) => ({ json: { userId: 'user-' + i } }));`,
 				},
 			},
-			{ id: `${id}-node`, position: [440, 0], ...node },
+			{ id: `${spec.id}-node`, position: [440, 0], ...node },
 		],
 	};
 }
 
-function composioNode(credential: { id: string; name: string }) {
-	return {
-		name: COMPOSIO_NODE,
-		type: 'n8n-nodes-composio-mcp.composioMcp',
-		typeVersion: 1,
-		parameters: {
-			resource: 'instance',
-			operation: 'create',
-			serverId: { __rl: true, mode: 'id', value: SERVER_ID },
-			userId: '={{ $json.userId }}',
-		},
-		credentials: { composioMcpApi: credential },
-	};
-}
-
-/** n8n's HTTP Request node as a user would set it up for this call; every option at its default. */
-function httpRequestNode(url: string, retryOnFail: boolean) {
-	return {
-		name: HTTP_NODE,
-		type: 'n8n-nodes-base.httpRequest',
-		typeVersion: 4.5,
-		...(retryOnFail ? { retryOnFail: true } : {}),
-		parameters: {
-			method: 'POST',
-			url,
-			authentication: 'genericCredentialType',
-			genericAuthType: 'httpHeaderAuth',
-			sendBody: true,
-			bodyParameters: { parameters: [{ name: 'user_id', value: '={{ $json.userId }}' }] },
-			options: {},
-		},
-		credentials: { httpHeaderAuth: CREDENTIALS.headerAuth },
-	};
-}
-
-export const WORKFLOWS = {
-	composio1000: 'benchComposio1k',
-	http1000: 'benchHttp1k',
-	httpRetry1000: 'benchHttpRetry1k',
-	composio10000: 'benchComposio10k',
-	composio1: 'benchComposio1',
-};
-
-export async function prepare(n8n: N8n, rateLimited: LocalSim, fast: LocalSim): Promise<void> {
-	const createUrl = `${rateLimited.url}/api/v3/mcp/servers/${SERVER_ID}/instances`;
+export async function prepare(n8n: N8n, sims: Sims, specs: WorkflowSpec[]): Promise<void> {
+	const credentials = (['latent', 'fast'] as const).flatMap((name) => {
+		const ids = credentialIds(name);
+		const sim = sims[name];
+		return [
+			{
+				...ids.composio,
+				type: 'composioMcpApi',
+				data: { apiKey: sim.apiKey, baseUrl: sim.url },
+			},
+			{ ...ids.headerAuth, type: 'httpHeaderAuth', data: { name: 'x-api-key', value: sim.apiKey } },
+		];
+	});
 	const imported = [
-		await n8n.import('credentials', [
-			{
-				...CREDENTIALS.composioRateLimited,
-				type: 'composioMcpApi',
-				data: { apiKey: rateLimited.apiKey, baseUrl: rateLimited.url },
-			},
-			{
-				...CREDENTIALS.composioFast,
-				type: 'composioMcpApi',
-				data: { apiKey: fast.apiKey, baseUrl: fast.url },
-			},
-			{
-				...CREDENTIALS.headerAuth,
-				type: 'httpHeaderAuth',
-				data: { name: 'x-api-key', value: rateLimited.apiKey },
-			},
-		]),
-		await n8n.import('workflow', [
-			workflow(WORKFLOWS.composio1000, 1000, composioNode(CREDENTIALS.composioRateLimited)),
-			workflow(WORKFLOWS.http1000, 1000, httpRequestNode(createUrl, false)),
-			workflow(WORKFLOWS.httpRetry1000, 1000, httpRequestNode(createUrl, true)),
-			workflow(WORKFLOWS.composio10000, 10000, composioNode(CREDENTIALS.composioFast)),
-			workflow(WORKFLOWS.composio1, 1, composioNode(CREDENTIALS.composioFast)),
-		]),
+		await n8n.import('credentials', credentials),
+		await n8n.import(
+			'workflow',
+			specs.map((spec) => workflow(spec, sims)),
+		),
 	];
 	for (const result of imported) {
 		if (result.code !== 0) throw new Error(`n8n import failed: ${result.stderr || result.stdout}`);
@@ -214,6 +246,8 @@ export interface N8nRun {
 	requests: number;
 	violations: string[];
 	memory: MemorySamples;
+	/** With `profile`: where the CPU went while the node ran, from the process's V8 profile. */
+	profile?: WindowProfile;
 }
 
 function nodeTask(run: RunOutput | undefined, nodeName: string) {
@@ -223,27 +257,46 @@ function nodeTask(run: RunOutput | undefined, nodeName: string) {
 	return tasks?.[tasks.length - 1];
 }
 
+export interface ExecuteOptions {
+	rateLimit?: { perSecond: number; kind?: 'bucket' | 'window' };
+	/** Record a V8 CPU profile of the n8n process (--cpu-prof) and sum it per area. */
+	profile?: boolean;
+}
+
 /** One execution on fresh simulator state; `rateLimit` applies from the start of the run. */
 export async function execute(
 	n8n: N8n,
 	sim: LocalSim,
-	workflowId: string,
-	count: number,
-	nodeName: 'composio' | 'http',
-	rateLimit?: { perSecond: number },
+	spec: WorkflowSpec,
+	options: ExecuteOptions = {},
 ): Promise<N8nRun> {
 	await sim.fresh(SERVER_ID);
-	if (rateLimit) await sim.setRateLimit(rateLimit);
+	if (options.rateLimit) await sim.setRateLimit(options.rateLimit);
+	const profileDir = options.profile ? mkdtempSync(join(n8n.folder, 'cpu-prof-')) : undefined;
 	const sampler = sampleMemory(() => sim.sim.requests.length > 0);
 	const started = performance.now();
-	const result = await n8n.execute(workflowId);
+	const result = await n8n.execute(
+		spec.id,
+		profileDir ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${profileDir}` } : {},
+	);
 	const processMs = performance.now() - started;
 	const memory = sampler.stop();
-	const task = nodeTask(result.run, nodeName === 'composio' ? COMPOSIO_NODE : HTTP_NODE);
+	const task = nodeTask(result.run, NODE_NAME[spec.contender]);
 	const out = (task?.data?.main ?? []).flatMap((items) => items ?? []);
 	const errorItems = out.filter((item) => 'error' in item.json).length;
-	const check = await sim.check(SERVER_ID, count);
+	const check = await sim.check(SERVER_ID, spec.count);
 	const error = result.run?.data.resultData.error;
+	let profile: N8nRun['profile'];
+	if (profileDir) {
+		// The n8n process's own profile is the largest (the task runner writes one too).
+		const files = readdirSync(profileDir)
+			.filter((file) => file.endsWith('.cpuprofile'))
+			.map((file) => join(profileDir, file))
+			.sort((a, b) => readFileSync(b).length - readFileSync(a).length);
+		const marker = spec.contender === 'composio' ? PACKAGE_DIR : '/nodes/HttpRequest/';
+		if (files[0]) profile = profileWindow(files[0], ({ url }) => url.includes(marker));
+		rmSync(profileDir, { recursive: true, force: true });
+	}
 	return {
 		exitCode: result.code,
 		error:
@@ -254,12 +307,13 @@ export async function execute(
 		itemsOut: out.length - errorItems,
 		errorItems,
 		instances: check.instances,
-		lost: count - check.instances,
+		lost: spec.count - check.instances,
 		conflicts: check.conflicts,
 		duplicated: check.duplicated,
 		rateLimited: check.rateLimited,
 		requests: check.requests,
 		violations: check.violations,
 		memory,
+		profile,
 	};
 }

@@ -171,8 +171,8 @@ export class N8n {
 		this.folder = folder;
 	}
 
-	static async create(): Promise<N8n> {
-		const tarball = required('E2E_TARBALL');
+	/** `tarball`: the packed package to install; default E2E_TARBALL (this tree, packed). */
+	static async create(tarball = required('E2E_TARBALL')): Promise<N8n> {
 		const folder = mkdtempSync(join(process.env.E2E_WORK_DIR ?? tmpdir(), 'n8n-user-'));
 		// n8n scans <user folder>/.n8n/nodes/node_modules/n8n-nodes-* at start; no package.json
 		// listing is needed (n8n writes its own empty one there on first start).

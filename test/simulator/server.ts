@@ -6,6 +6,7 @@ import { type Answer, envelope, fail, newRequestId } from './answers';
 import { dripAnswer, FaultQueue, sendFault, writeAnswer } from './faults';
 import { ROUTES } from './routes';
 import { loadSpec, type Spec } from './spec';
+import { createLimiter, type Limiter } from './limiter';
 import { State } from './state';
 import type {
 	Fault,
@@ -102,7 +103,7 @@ class SimulatorServer implements Simulator {
 
 	private answered = 0;
 
-	private bucket: { limit: RateLimit; tokens: number; at: number } | undefined;
+	private limiter: Limiter | undefined;
 
 	rateLimited = 0;
 
@@ -175,27 +176,22 @@ class SimulatorServer implements Simulator {
 	}
 
 	setRateLimit(limit: RateLimit | undefined): void {
-		this.bucket = limit
-			? { limit, tokens: limit.burst ?? limit.perSecond, at: Date.now() }
-			: undefined;
+		this.limiter = limit ? createLimiter(limit, Date.now()) : undefined;
 	}
 
-	/** Seconds until a token is free (Retry-After), or undefined when this request may pass. */
+	/** Seconds until this request may pass (Retry-After), or undefined when it may pass now. */
 	private takeToken(): number | undefined {
-		const bucket = this.bucket;
-		if (!bucket) return undefined;
-		const now = Date.now();
-		const capacity = bucket.limit.burst ?? bucket.limit.perSecond;
-		bucket.tokens = Math.min(
-			capacity,
-			bucket.tokens + ((now - bucket.at) / 1000) * bucket.limit.perSecond,
-		);
-		bucket.at = now;
-		if (bucket.tokens >= 1) {
-			bucket.tokens -= 1;
-			return undefined;
-		}
-		return Math.max(1, Math.ceil((1 - bucket.tokens) / bucket.limit.perSecond));
+		return this.limiter?.take(Date.now());
+	}
+
+	/** What the limiter says on every answer; without a limit, Composio's generous default. */
+	private rateHeaders(): Record<string, string> {
+		if (this.limiter) return this.limiter.headers(Date.now());
+		return {
+			'X-RateLimit': String(RATE_LIMIT),
+			'X-RateLimit-Remaining': String(Math.max(0, RATE_LIMIT - this.answered)),
+			'X-RateLimit-Window-Size': RATE_WINDOW,
+		};
 	}
 
 	resetPeak(): void {
@@ -229,7 +225,7 @@ class SimulatorServer implements Simulator {
 
 	reset(): void {
 		this.peakInFlight = this.inFlight;
-		this.bucket = undefined;
+		this.limiter = undefined;
 		this.rateLimited = 0;
 		this.state = new State();
 		this.requests.length = 0;
@@ -304,11 +300,11 @@ class SimulatorServer implements Simulator {
 		if (retryAfter !== undefined) {
 			// Composio's limiter answers before the API runs, with a bare body (API.md).
 			this.rateLimited++;
-			const limit = this.bucket!.limit;
+			const limit = this.limiter!.limit;
 			sendFault(res, {
 				status: 429,
 				body: { message: `Rate limit exceeded. Limit: ${limit.perSecond} requests per 1 seconds` },
-				headers: { 'retry-after': String(retryAfter) },
+				headers: { 'retry-after': String(retryAfter), ...this.rateHeaders() },
 			});
 			return;
 		}
@@ -425,9 +421,7 @@ class SimulatorServer implements Simulator {
 				'content-type': 'application/json; charset=utf-8',
 				'content-length': String(Buffer.byteLength(payload)),
 				'x-request-id': requestId,
-				'X-RateLimit': String(RATE_LIMIT),
-				'X-RateLimit-Remaining': String(Math.max(0, RATE_LIMIT - this.answered)),
-				'X-RateLimit-Window-Size': RATE_WINDOW,
+				...this.rateHeaders(),
 			},
 			payload,
 		};

@@ -51,12 +51,17 @@ export interface Fault {
 	drip?: { intervalMs: number; headers?: boolean; forever?: boolean };
 }
 
-/** Composio's per-organisation limiter, as a token bucket: beyond it, a bare 429 with Retry-After. */
+/**
+ * Composio's per-organisation limiter (test/simulator/limiter.ts): beyond it, a bare 429 with
+ * Retry-After in whole seconds; every answer says its state in X-RateLimit headers.
+ */
 export interface RateLimit {
-	/** Requests per second the bucket refills. */
+	/** Requests per second: what the bucket refills, or what each one-second window allows. */
 	perSecond: number;
-	/** Bucket size (requests allowed at once); default perSecond. */
+	/** Token bucket only: its size (requests allowed at once); default perSecond. */
 	burst?: number;
+	/** A token bucket (default) or fixed one-second windows aligned to the clock. */
+	kind?: 'bucket' | 'window';
 }
 
 export interface RecordedRequest {

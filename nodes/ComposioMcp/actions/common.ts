@@ -14,6 +14,35 @@ export interface ItemContext {
 	fields: IDataObject;
 	/** The run's client: every request goes through it. */
 	client: ComposioClient;
+	/** The run's parameters without expressions, read once (see readParameter). */
+	staticParameters: Map<string, unknown>;
+}
+
+function holdsExpression(value: unknown): boolean {
+	if (typeof value === 'string') return value.startsWith('=');
+	if (Array.isArray(value)) return value.some(holdsExpression);
+	if (value !== null && typeof value === 'object')
+		return Object.values(value).some(holdsExpression);
+	return false;
+}
+
+/**
+ * A parameter's value for the item. One without an expression anywhere in it is the same for
+ * every item, so n8n resolves (and copies) it once per run instead of once per item. The value is
+ * shared between items: read it, never change it.
+ */
+export function readParameter(
+	this: IExecuteFunctions,
+	{ itemIndex, staticParameters }: ItemContext,
+	name: string,
+	fallback: unknown,
+	options?: { extractValue?: boolean },
+): unknown {
+	const key = options?.extractValue ? `${name}\u0000value` : name;
+	if (staticParameters.has(key)) return staticParameters.get(key);
+	const value = this.getNodeParameter(name, itemIndex, fallback, options) as unknown;
+	if (!holdsExpression(this.getNode().parameters[name])) staticParameters.set(key, value);
+	return value;
 }
 
 export type OperationExecute = (
@@ -49,11 +78,12 @@ export const SERVER_ID: IdParameter = { parameter: 'serverId', label: 'Server', 
  */
 export function readIds(
 	this: IExecuteFunctions,
-	{ itemIndex, fields }: ItemContext,
+	item: ItemContext,
 	ids: IdParameter[],
 ): Record<string, string> {
+	const { itemIndex, fields } = item;
 	const raws = ids.map(({ parameter }) => {
-		const raw = this.getNodeParameter(parameter, itemIndex, '', { extractValue: true });
+		const raw = readParameter.call(this, item, parameter, '', { extractValue: true });
 		fields[parameter] = raw as IDataObject[string];
 		return raw;
 	});
@@ -104,9 +134,9 @@ export function readServerId(this: IExecuteFunctions, item: ItemContext): string
 }
 
 /** Return All / Limit as the limit the pagination helper takes (undefined = all). */
-export function readLimit(this: IExecuteFunctions, itemIndex: number): number | undefined {
-	if (this.getNodeParameter('returnAll', itemIndex, false) as boolean) return undefined;
-	return Math.max(1, Number(this.getNodeParameter('limit', itemIndex, 50)) || 50);
+export function readLimit(this: IExecuteFunctions, item: ItemContext): number | undefined {
+	if (readParameter.call(this, item, 'returnAll', false) as boolean) return undefined;
+	return Math.max(1, Number(readParameter.call(this, item, 'limit', 50)) || 50);
 }
 
 /** A list parameter (comma-separated text or a list) as Composio's array; bad entries fail the item. */

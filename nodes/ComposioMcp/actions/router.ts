@@ -75,6 +75,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	// cannot be read, every item fails with that error, as with any other per-item failure.
 	const created = await settle(ComposioClient.create(this, toRequestSettings(requestOptions)));
 	const results: INodeExecutionData[][] = new Array(items.length);
+	const staticParameters = new Map<string, unknown>();
 	const failures: Array<{ itemIndex: number; error: NodeApiError | NodeOperationError }> = [];
 
 	await runPool({
@@ -87,7 +88,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 			const fields: IDataObject = {};
 			try {
 				if (!created.ok) throw created.error;
-				const item: ItemContext = { itemIndex, fields, client: created.value };
+				const item: ItemContext = { itemIndex, fields, client: created.value, staticParameters };
 				const output = await execute.call(this, item);
 				results[itemIndex] = output.map((json) => ({ json, pairedItem: { item: itemIndex } }));
 			} catch (error) {

@@ -5,7 +5,7 @@ import { findInstance, generateUrls } from '../../calls';
 import { settle } from '../../helpers/settle';
 import { addDescription, buildPath } from '../../transport';
 import type { ItemContext } from '../common';
-import { readIds, SERVER_ID } from '../common';
+import { readIds, readParameter, SERVER_ID } from '../common';
 import { serverLocator } from '../common.descriptions';
 import { ensureConnected } from './connectedAccounts';
 
@@ -114,7 +114,7 @@ export async function execute(this: IExecuteFunctions, item: ItemContext): Promi
 		SERVER_ID,
 		{ parameter: 'userId', label: 'User ID', inPath: false },
 	]);
-	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	const options = readParameter.call(this, item, 'options', {}) as IDataObject;
 	const returnExisting = options.ifExists === 'returnExisting';
 
 	if (options.checkConnectedAccounts) {

@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 
 import { buildPath } from '../../transport';
 import type { ItemContext } from '../common';
-import { readLimit, readServerId } from '../common';
+import { readLimit, readParameter, readServerId } from '../common';
 import { returnAllOrLimit, serverLocator } from '../common.descriptions';
 
 const showFor = { show: { resource: ['instance'], operation: ['getAll'] } };
@@ -24,13 +24,13 @@ export const description: INodeProperties[] = [
 export async function execute(this: IExecuteFunctions, item: ItemContext): Promise<IDataObject[]> {
 	const { itemIndex } = item;
 	const serverId = readServerId.call(this, item);
-	const search = String(this.getNodeParameter('search', itemIndex, '') ?? '').trim();
+	const search = String(readParameter.call(this, item, 'search', '') ?? '').trim();
 	return await item.client.pages({
 		method: 'GET',
 		path: buildPath('/mcp/servers/{serverId}/instances', { serverId }),
 		qs: search ? { search } : {},
 		itemsKey: 'instances',
-		limit: readLimit.call(this, itemIndex),
+		limit: readLimit.call(this, item),
 		itemIndex,
 	});
 }

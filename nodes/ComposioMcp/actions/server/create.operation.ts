@@ -3,7 +3,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { getServer } from '../../calls';
 import { serverNameProblem } from '../../helpers/lists';
 import type { ItemContext } from '../common';
-import { invalidInput, readList } from '../common';
+import { invalidInput, readList, readParameter } from '../common';
 
 const showFor = { show: { resource: ['server'], operation: ['create'] } };
 
@@ -66,14 +66,14 @@ export const description: INodeProperties[] = [
 
 export async function execute(this: IExecuteFunctions, item: ItemContext): Promise<IDataObject[]> {
 	const { itemIndex, fields, client } = item;
-	const name = String(this.getNodeParameter('name', itemIndex, '') ?? '').trim();
+	const name = String(readParameter.call(this, item, 'name', '') ?? '').trim();
 	const authConfigIds = readList.call(
 		this,
-		this.getNodeParameter('authConfigIds', itemIndex, ''),
+		readParameter.call(this, item, 'authConfigIds', ''),
 		'Auth Config IDs',
 		itemIndex,
 	);
-	const additional = this.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject;
+	const additional = readParameter.call(this, item, 'additionalFields', {}) as IDataObject;
 	const toolkits = readList.call(this, additional.toolkits, 'Toolkits', itemIndex);
 	const allowedTools = readList.call(this, additional.allowedTools, 'Allowed Tools', itemIndex);
 	Object.assign(fields, { name, authConfigIds, toolkits });

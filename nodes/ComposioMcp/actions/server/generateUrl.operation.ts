@@ -3,7 +3,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import type { GenerateUrlsBody } from '../../calls';
 import { generateUrls } from '../../calls';
 import type { ItemContext } from '../common';
-import { invalidInput, readList, readServerId } from '../common';
+import { invalidInput, readList, readParameter, readServerId } from '../common';
 import { serverLocator } from '../common.descriptions';
 
 const showFor = { show: { resource: ['server'], operation: ['generateUrl'] } };
@@ -60,17 +60,17 @@ export async function execute(this: IExecuteFunctions, item: ItemContext): Promi
 	const serverId = readServerId.call(this, item);
 	const userIds = readList.call(
 		this,
-		this.getNodeParameter('userIds', itemIndex, ''),
+		readParameter.call(this, item, 'userIds', ''),
 		'User IDs',
 		itemIndex,
 	);
 	const accountIds = readList.call(
 		this,
-		this.getNodeParameter('connectedAccountIds', itemIndex, ''),
+		readParameter.call(this, item, 'connectedAccountIds', ''),
 		'Connected Account IDs',
 		itemIndex,
 	);
-	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	const options = readParameter.call(this, item, 'options', {}) as IDataObject;
 	Object.assign(fields, { userIds, connectedAccountIds: accountIds });
 
 	const body: GenerateUrlsBody = {};

@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import type { ItemContext } from '../common';
-import { readLimit, readList } from '../common';
+import { readLimit, readList, readParameter } from '../common';
 import { returnAllOrLimit as returnAllOrLimitFields } from '../common.descriptions';
 
 const showFor = { show: { resource: ['server'], operation: ['getAll'] } };
@@ -73,12 +73,10 @@ export const description: INodeProperties[] = [
 	},
 ];
 
-export async function execute(
-	this: IExecuteFunctions,
-	{ itemIndex, client }: ItemContext,
-): Promise<IDataObject[]> {
-	const filters = this.getNodeParameter('filters', itemIndex, {}) as IDataObject;
-	const sort = this.getNodeParameter('sort', itemIndex, {}) as IDataObject;
+export async function execute(this: IExecuteFunctions, item: ItemContext): Promise<IDataObject[]> {
+	const { itemIndex, client } = item;
+	const filters = readParameter.call(this, item, 'filters', {}) as IDataObject;
+	const sort = readParameter.call(this, item, 'sort', {}) as IDataObject;
 	const qs: IDataObject = {};
 	const name =
 		filters.name === undefined || filters.name === null ? '' : String(filters.name).trim();
@@ -95,7 +93,7 @@ export async function execute(
 		path: '/mcp/servers',
 		qs,
 		itemsKey: 'items',
-		limit: readLimit.call(this, itemIndex),
+		limit: readLimit.call(this, item),
 		itemIndex,
 	});
 }

@@ -3,7 +3,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { serverNameProblem } from '../../helpers/lists';
 import { buildPath } from '../../transport';
 import type { ItemContext } from '../common';
-import { invalidInput, readList, readServerId } from '../common';
+import { invalidInput, readList, readParameter, readServerId } from '../common';
 import { serverLocator } from '../common.descriptions';
 
 const showFor = { show: { resource: ['server'], operation: ['update'] } };
@@ -67,7 +67,7 @@ const LIST_FIELDS: Record<string, { apiField: string; label: string }> = {
 export async function execute(this: IExecuteFunctions, item: ItemContext): Promise<IDataObject[]> {
 	const { itemIndex } = item;
 	const serverId = readServerId.call(this, item);
-	const update = this.getNodeParameter('updateFields', itemIndex, {}) as IDataObject;
+	const update = readParameter.call(this, item, 'updateFields', {}) as IDataObject;
 
 	// A partial PATCH: only what the user added to Update Fields is sent.
 	const body: IDataObject = {};

@@ -1,0 +1,98 @@
+/**
+ * Composio's per-organisation rate limit, two ways limiters are built: a token bucket (refills
+ * gradually) and fixed windows aligned to the clock (a count per window that resets at once). Past
+ * the limit: a bare 429 with Retry-After in whole seconds, rounded up as most limiters do. Every
+ * answer carries the limiter's state in Composio's headers.
+ */
+import type { RateLimit } from './types';
+
+export interface Limiter {
+	/** Takes one request: undefined when it may pass, else the Retry-After in whole seconds. */
+	take(now: number): number | undefined;
+	/** X-RateLimit, X-RateLimit-Remaining, X-RateLimit-Window-Size as of now. */
+	headers(now: number): Record<string, string>;
+	readonly limit: RateLimit;
+}
+
+class TokenBucket implements Limiter {
+	private tokens: number;
+
+	private at: number;
+
+	constructor(
+		readonly limit: RateLimit,
+		now: number,
+	) {
+		this.tokens = this.capacity;
+		this.at = now;
+	}
+
+	private get capacity() {
+		return this.limit.burst ?? this.limit.perSecond;
+	}
+
+	private refill(now: number) {
+		this.tokens = Math.min(
+			this.capacity,
+			this.tokens + ((now - this.at) / 1000) * this.limit.perSecond,
+		);
+		this.at = now;
+	}
+
+	take(now: number): number | undefined {
+		this.refill(now);
+		if (this.tokens >= 1) {
+			this.tokens -= 1;
+			return undefined;
+		}
+		return Math.max(1, Math.ceil((1 - this.tokens) / this.limit.perSecond));
+	}
+
+	headers(now: number): Record<string, string> {
+		this.refill(now);
+		return {
+			'X-RateLimit': String(this.capacity),
+			'X-RateLimit-Remaining': String(Math.floor(this.tokens)),
+			'X-RateLimit-Window-Size': `${this.capacity / this.limit.perSecond}s`,
+		};
+	}
+}
+
+/** perSecond requests in each whole second of the clock (windows start at .000 of each second). */
+class FixedWindow implements Limiter {
+	private window = -1;
+
+	private used = 0;
+
+	constructor(readonly limit: RateLimit) {}
+
+	private roll(now: number) {
+		const window = Math.floor(now / 1000);
+		if (window !== this.window) {
+			this.window = window;
+			this.used = 0;
+		}
+	}
+
+	take(now: number): number | undefined {
+		this.roll(now);
+		if (this.used < this.limit.perSecond) {
+			this.used++;
+			return undefined;
+		}
+		return Math.max(1, Math.ceil(((this.window + 1) * 1000 - now) / 1000));
+	}
+
+	headers(now: number): Record<string, string> {
+		this.roll(now);
+		return {
+			'X-RateLimit': String(this.limit.perSecond),
+			'X-RateLimit-Remaining': String(Math.max(0, this.limit.perSecond - this.used)),
+			'X-RateLimit-Window-Size': '1s',
+		};
+	}
+}
+
+export function createLimiter(limit: RateLimit, now: number): Limiter {
+	return limit.kind === 'window' ? new FixedWindow(limit) : new TokenBucket(limit, now);
+}
