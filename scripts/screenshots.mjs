@@ -24,12 +24,13 @@ import {
 	rmSync,
 	statSync,
 } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { chromium } from 'playwright-core';
+
+import { loadTool } from './tools.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
@@ -113,17 +114,6 @@ function ensureChromium() {
 		throw new Error(`apt-get install chromium failed:\n${output.join('\n')}`);
 	}
 	log(`Chromium installed in ${seconds(started)}`);
-}
-
-async function freePort() {
-	return await new Promise((resolvePort, reject) => {
-		const server = createServer();
-		server.once('error', reject);
-		server.listen(0, '127.0.0.1', () => {
-			const { port } = server.address();
-			server.close(() => resolvePort(port));
-		});
-	});
 }
 
 /**
@@ -381,6 +371,8 @@ async function main() {
 		return 1;
 	}
 
+	// The one freePort of the project (scripts/demo/n8n-home.ts).
+	const { freePort } = loadTool('scripts/demo/n8n-home.js', '[screenshots]');
 	const port = await freePort();
 	log(`Starting the demo n8n (scripts/demo.mjs --ui --port ${port})`);
 	const demo = startDemo(port);

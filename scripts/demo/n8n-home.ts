@@ -1,8 +1,9 @@
 /* eslint-disable @n8n/community-nodes/no-dangerous-functions, @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- demo tooling: it runs n8n processes on this machine; these rules are n8n Cloud's runtime rules for node code, which this file is not */
 /**
- * A throwaway n8n for the demo, set up as the end-to-end suite does (test/e2e/n8n.ts): its own user
- * folder with the packed node extracted where n8n loads installed community packages, and an
- * environment without the caller's n8n, Jest or Node settings. Every command boots n8n afresh.
+ * The one way this project starts a throwaway n8n, for the demo, the end-to-end suites
+ * (test/e2e/n8n.ts builds on it) and the bench: its own user folder with the packed node extracted
+ * where n8n loads installed community packages, and an environment without the caller's n8n, Jest
+ * or Node settings. Every command boots n8n afresh, in its own process group.
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -17,9 +18,46 @@ import {
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 
-import { parseRun, type RunOutput } from '../../test/e2e/n8n';
-
 export const PACKAGE_NAME = 'n8n-nodes-composio-mcp';
+
+export interface RunItem {
+	json: Record<string, unknown>;
+	pairedItem?: { item: number; input?: number } | Array<{ item: number; input?: number }>;
+	error?: unknown;
+}
+
+export interface TaskData {
+	executionStatus?: string;
+	error?: { message?: string; description?: string };
+	/** Output items per connection type: `main`, or e.g. `ai_tool` for a node run as an AI tool. */
+	data?: Record<string, Array<RunItem[] | null>>;
+	/** The items the node received, for a sub-node such as a tool (by connection type). */
+	inputOverride?: Record<string, Array<RunItem[] | null>>;
+}
+
+export interface RunOutput {
+	data: {
+		resultData: {
+			runData: Record<string, TaskData[]>;
+			error?: { message?: string; description?: string; httpCode?: string | null };
+			lastNodeExecuted?: string;
+		};
+	};
+}
+
+/**
+ * Parses the run from the first line that starts with `{`; n8n prints log lines before it. At log
+ * level debug n8n prints the run inside a log line ("… | info  | {" … "} {"file":…}").
+ */
+export function parseRun(stdout: string): RunOutput | undefined {
+	const lines = stdout.split('\n');
+	const start = lines.findIndex((line) => line.startsWith('{') || / \| info +\| \{$/.test(line));
+	if (start === -1) return undefined;
+	let end = lines.length;
+	while (end > start && !lines[end - 1].startsWith('}')) end--;
+	const body = ['{', ...lines.slice(start + 1, end - 1), '}'];
+	return JSON.parse(body.join('\n')) as RunOutput;
+}
 
 /** Node 24 and n8n's entry point, as installed by scripts/setup-n8n.sh. */
 export interface N8nInstall {
@@ -247,13 +285,32 @@ export class N8nHome {
 		execFileSync('tar', ['-xzf', tarball, '-C', packageDir, '--strip-components=1']);
 	}
 
-	async command(args: string[], signal?: AbortSignal): Promise<ProcessResult> {
+	/** Runs an n8n command to its end; `env` adds to (or overrides) the home's environment. */
+	async command(
+		args: string[],
+		options: { signal?: AbortSignal; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
+	): Promise<ProcessResult> {
 		return await runProcess(this.install.node, [this.install.bin, ...args], {
 			cwd: this.folder,
-			env: this.env,
-			signal,
-			timeoutMs: COMMAND_TIMEOUT_MS,
+			env: { ...this.env, ...options.env },
+			signal: options.signal,
+			timeoutMs: options.timeoutMs ?? COMMAND_TIMEOUT_MS,
 		});
+	}
+
+	/** Starts an n8n command in its own process group, its output piped, and returns at once. */
+	spawn(args: string[], env: NodeJS.ProcessEnv = {}): ChildProcess {
+		return spawn(this.install.node, [this.install.bin, ...args], {
+			cwd: this.folder,
+			env: { ...this.env, ...env },
+			stdio: ['ignore', 'pipe', 'pipe'],
+			detached: true,
+		});
+	}
+
+	/** Stops a process this home spawned, and what it started (n8n's task runner). */
+	static signal(child: ChildProcess, signal: NodeJS.Signals): void {
+		signalGroup(child.pid, signal);
 	}
 
 	/** Imports `content` (credentials or workflows, as n8n exports them); the file is private and removed after. */
@@ -265,14 +322,14 @@ export class N8nHome {
 		const file = join(this.folder, `import-${kind}.json`);
 		writeFileSync(file, JSON.stringify(content), { mode: 0o600 });
 		try {
-			return await this.command([`import:${kind}`, `--input=${file}`], signal);
+			return await this.command([`import:${kind}`, `--input=${file}`], { signal });
 		} finally {
 			rmSync(file, { force: true });
 		}
 	}
 
 	async execute(workflowId: string, signal?: AbortSignal): Promise<ExecuteResult> {
-		const result = await this.command(['execute', `--id=${workflowId}`, '--rawOutput'], signal);
+		const result = await this.command(['execute', `--id=${workflowId}`, '--rawOutput'], { signal });
 		let run: RunOutput | undefined;
 		try {
 			run = parseRun(result.stdout);
@@ -289,17 +346,11 @@ export class N8nHome {
 	start(port: number): RunningN8n {
 		const logFile = join(this.folder, 'n8n-start.log');
 		const log = createWriteStream(logFile);
-		const child = spawn(this.install.node, [this.install.bin, 'start'], {
-			cwd: this.folder,
-			env: {
-				...this.env,
-				N8N_PORT: String(port),
-				N8N_LISTEN_ADDRESS: '127.0.0.1',
-				N8N_HOST: 'localhost',
-				N8N_EDITOR_BASE_URL: `http://localhost:${port}/`,
-			},
-			stdio: ['ignore', 'pipe', 'pipe'],
-			detached: true,
+		const child = this.spawn(['start'], {
+			N8N_PORT: String(port),
+			N8N_LISTEN_ADDRESS: '127.0.0.1',
+			N8N_HOST: 'localhost',
+			N8N_EDITOR_BASE_URL: `http://localhost:${port}/`,
 		});
 		child.stdout?.pipe(log, { end: false });
 		child.stderr?.pipe(log, { end: false });

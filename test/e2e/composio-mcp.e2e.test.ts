@@ -1,18 +1,14 @@
-import { randomBytes } from 'node:crypto';
-
-import { startSimulator, type Simulator } from '../simulator';
 import continueErrorOutput from '../../examples/onboarding-error-output.json';
 import onboarding from '../../examples/onboarding.json';
 import agentTool from './workflows/agent-tool.json';
 import serverLifecycle from './workflows/server-lifecycle.json';
 import stopWorkflow from './workflows/stop-workflow.json';
-import { startFakeOpenAi, type ChatRequest, type FakeOpenAi, type Reply } from './fake-openai';
-import { N8n, isN8n1, nodeOutputs, nodeTasks, pairedIndex, type RunItem } from './n8n';
+import { useE2eEnvironment } from './environment';
+import type { ChatRequest, Reply } from './fake-openai';
+import { isN8n1, nodeOutputs, nodeTasks, pairedIndex, type RunItem } from './n8n';
 
 // Must match the workflows (examples/*.json and ./workflows).
 const SERVER_ID = '3f2b9c4e-8d1a-4e6f-b7c2-5a9e0d1c2b3a';
-const CREDENTIAL = { id: 'e2eComposioCred1', name: 'Composio (simulator)' };
-const OPENAI_CREDENTIAL = { id: 'e2eOpenAiCred1', name: 'OpenAI (fake)' };
 const AUTH_CONFIG = 'ac_e2e_github';
 const NEW_USER = 'ada@example.com';
 const EXISTING_USER = 'grace@example.com';
@@ -40,10 +36,6 @@ const MISSING_ACCOUNTS =
 const DUPLICATE = 'An instance with this ID already exists for the server.';
 const INSTANCES_PATH = `/api/v3/mcp/servers/${SERVER_ID}/instances`;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-
-// Distinctive, so that any leak into n8n's output is found.
-const API_KEY = `e2e_key_${randomBytes(16).toString('hex')}`;
-const OPENAI_KEY = `sk-e2e-${randomBytes(16).toString('hex')}`;
 
 /**
  * ./workflows/agent-tool.json uses n8n 2.x's AI Agent, version 3.1; the last n8n 1.x knows the
@@ -96,89 +88,47 @@ function agentModel(request: ChatRequest): Reply {
 }
 
 describe('Composio MCP in a real n8n', () => {
-	let sim: Simulator;
-	let openAi: FakeOpenAi;
-	let n8n: N8n;
 	/** Grace's instance on the onboarding server, made before the run. */
 	let onboardingExisting: Record<string, unknown>;
 
-	async function createInstance(
-		serverId: string,
-		userId: string,
-	): Promise<Record<string, unknown>> {
-		const response = await fetch(`${sim.url}/api/v3/mcp/servers/${serverId}/instances`, {
-			method: 'POST',
-			headers: { 'x-api-key': API_KEY, 'content-type': 'application/json' },
-			body: JSON.stringify({ user_id: userId }),
-		});
-		expect(response.status).toBe(201);
-		return (await response.json()) as Record<string, unknown>;
-	}
-
-	beforeAll(async () => {
-		n8n = await N8n.create();
-		sim = await startSimulator({ apiKey: API_KEY });
-		openAi = await startFakeOpenAi(agentModel);
-
-		sim.addServer({ id: SERVER_ID, name: 'E2E Server', auth_config_ids: [AUTH_CONFIG] });
-		sim.connectAccount(NEW_USER, AUTH_CONFIG);
-		sim.connectAccount(EXISTING_USER, AUTH_CONFIG);
-		await createInstance(SERVER_ID, EXISTING_USER);
-
-		sim.addServer({
-			id: ONBOARDING_SERVER,
-			name: 'Onboarding',
-			auth_config_ids: [ONBOARDING_GITHUB, ONBOARDING_SLACK],
-			toolkits: ['github', 'slack'],
-		});
-		for (const user of [NEW_USER, EXISTING_USER]) {
-			sim.connectAccount(user, ONBOARDING_GITHUB);
-			sim.connectAccount(user, ONBOARDING_SLACK);
-		}
-		sim.connectAccount(UNCONNECTED_USER, ONBOARDING_GITHUB);
-		onboardingExisting = await createInstance(ONBOARDING_SERVER, EXISTING_USER);
-
-		sim.addServer({ id: AGENT_SERVER, name: 'Agent Tools', auth_config_ids: [AUTH_CONFIG] });
-		sim.connectAccount(AGENT_USER, AUTH_CONFIG);
-
-		// One import per kind for the whole suite: every n8n command boots all of n8n.
-		const credentials = await n8n.import('credentials', [
-			{ ...CREDENTIAL, type: 'composioMcpApi', data: { apiKey: API_KEY, baseUrl: sim.url } },
-			{
-				...OPENAI_CREDENTIAL,
-				type: 'openAiApi',
-				data: { apiKey: OPENAI_KEY, url: openAi.baseUrl },
-			},
-		]);
-		expect(credentials).toMatchObject({ code: 0 });
-		const workflows = await n8n.import('workflow', [
+	const env = useE2eEnvironment({
+		composioCredentialName: 'Composio (simulator)',
+		openAiCredentialName: 'OpenAI (fake)',
+		model: agentModel,
+		workflows: [
 			continueErrorOutput,
 			stopWorkflow,
 			onboarding,
 			serverLifecycle,
 			isN8n1() ? agentToolOn1x : agentTool,
-		]);
-		expect(workflows).toMatchObject({ code: 0 });
-	});
+		],
+		async seed({ sim, createInstance }) {
+			sim.addServer({ id: SERVER_ID, name: 'E2E Server', auth_config_ids: [AUTH_CONFIG] });
+			sim.connectAccount(NEW_USER, AUTH_CONFIG);
+			sim.connectAccount(EXISTING_USER, AUTH_CONFIG);
+			await createInstance(SERVER_ID, EXISTING_USER);
 
-	afterAll(async () => {
-		await sim?.close();
-		await openAi?.close();
-		n8n?.dispose();
-	});
+			sim.addServer({
+				id: ONBOARDING_SERVER,
+				name: 'Onboarding',
+				auth_config_ids: [ONBOARDING_GITHUB, ONBOARDING_SLACK],
+				toolkits: ['github', 'slack'],
+			});
+			for (const user of [NEW_USER, EXISTING_USER]) {
+				sim.connectAccount(user, ONBOARDING_GITHUB);
+				sim.connectAccount(user, ONBOARDING_SLACK);
+			}
+			sim.connectAccount(UNCONNECTED_USER, ONBOARDING_GITHUB);
+			onboardingExisting = await createInstance(ONBOARDING_SERVER, EXISTING_USER);
 
-	afterEach(() => {
-		expect(sim.violations).toEqual([]);
-		expect(openAi.problems).toEqual([]);
-		for (const printed of n8n.transcript) {
-			expect(printed).not.toContain(API_KEY);
-			expect(printed).not.toContain(OPENAI_KEY);
-		}
+			sim.addServer({ id: AGENT_SERVER, name: 'Agent Tools', auth_config_ids: [AUTH_CONFIG] });
+			sim.connectAccount(AGENT_USER, AUTH_CONFIG);
+		},
 	});
 
 	it('routes each item to the success or the error output, paired to its input', async () => {
-		const before = sim.requests.length;
-		const result = await n8n.execute(continueErrorOutput.id);
+		const before = env.sim.requests.length;
+		const result = await env.n8n.execute(continueErrorOutput.id);
 
 		expect(result.code).toBe(0);
 		expect(result.run?.data.resultData.error).toBeUndefined();
@@ -236,7 +186,7 @@ describe('Composio MCP in a real n8n', () => {
 
 		// The blank id failed before any request; the others were sent once each, exactly as the API wants.
 		// Items run concurrently: the three creates may arrive in any order.
-		const sent = sim.requests.slice(before);
+		const sent = env.sim.requests.slice(before);
 		const bodies = sent.map((r) => [r.method, r.rawPath, (r.body as { user_id: string }).user_id]);
 		expect(bodies.sort()).toEqual(
 			[
@@ -246,14 +196,14 @@ describe('Composio MCP in a real n8n', () => {
 			].sort(),
 		);
 		for (const request of sent) {
-			expect(request.headers['x-api-key']).toBe(API_KEY);
+			expect(request.headers['x-api-key']).toBe(env.apiKey);
 			expect(request.headers['x-user-api-key']).toBeUndefined();
 			expect(request.headers.authorization).toBeUndefined();
 		}
-		expect(sim.createCount(SERVER_ID, NEW_USER)).toBe(1);
-		expect(sim.createCount(SERVER_ID, EXISTING_USER)).toBe(1);
+		expect(env.sim.createCount(SERVER_ID, NEW_USER)).toBe(1);
+		expect(env.sim.createCount(SERVER_ID, EXISTING_USER)).toBe(1);
 		expect(
-			sim
+			env.sim
 				.instancesOf(SERVER_ID)
 				.map((i) => i.instance_id)
 				.sort(),
@@ -261,8 +211,8 @@ describe('Composio MCP in a real n8n', () => {
 	});
 
 	it("fails the run with Composio's message when On Error is Stop Workflow", async () => {
-		const before = sim.requests.length;
-		const result = await n8n.execute(stopWorkflow.id);
+		const before = env.sim.requests.length;
+		const result = await env.n8n.execute(stopWorkflow.id);
 
 		expect(result.code).toBe(1);
 		expect(result.run?.data.resultData.error).toMatchObject({
@@ -270,35 +220,35 @@ describe('Composio MCP in a real n8n', () => {
 			httpCode: '403',
 		});
 		expect(result.stdout + result.stderr).toContain(MISSING_ACCOUNTS);
-		expect(sim.requests.slice(before).map((r) => [r.method, r.rawPath, r.body])).toEqual([
+		expect(env.sim.requests.slice(before).map((r) => [r.method, r.rawPath, r.body])).toEqual([
 			['POST', INSTANCES_PATH, { user_id: UNCONNECTED_USER }],
 		]);
 	});
 
 	it("sends its requests through n8n's SSRF guard (n8n 2.x; 1.x has none)", async () => {
-		const before = sim.requests.length;
+		const before = env.sim.requests.length;
 		// Same instance, loopback no longer allowed.
-		const result = await n8n.execute(stopWorkflow.id, { N8N_SSRF_ALLOWED_IP_RANGES: '' });
+		const result = await env.n8n.execute(stopWorkflow.id, { N8N_SSRF_ALLOWED_IP_RANGES: '' });
 
 		expect(result.code).toBe(1);
 		if (isN8n1()) {
 			// n8n 1.x has no SSRF protection (N8N_SSRF_* mean nothing to it): the request reaches
 			// Composio, which refuses it as in the test above.
 			expect(result.run?.data.resultData.error).toMatchObject({ message: MISSING_ACCOUNTS });
-			expect(sim.requests.slice(before).map((r) => [r.method, r.rawPath])).toEqual([
+			expect(env.sim.requests.slice(before).map((r) => [r.method, r.rawPath])).toEqual([
 				['POST', INSTANCES_PATH],
 			]);
 		} else {
 			// n8n's own refusal, word for word: not retried, not turned into a network error.
 			expect(result.run?.data.resultData.error?.message).toMatch(/restricted IP address/);
 			expect(result.run?.data.resultData.error?.description).toMatch(/not allowed/);
-			expect(sim.requests.length).toBe(before);
+			expect(env.sim.requests.length).toBe(before);
 		}
 	});
 
 	it('onboards users with examples/onboarding.json: MCP URL, existing instance or connect links', async () => {
-		const before = sim.requests.length;
-		const result = await n8n.execute(onboarding.id);
+		const before = env.sim.requests.length;
+		const result = await env.n8n.execute(onboarding.id);
 
 		expect(result.code).toBe(0);
 		expect(result.run?.data.resultData.error).toBeUndefined();
@@ -309,8 +259,8 @@ describe('Composio MCP in a real n8n', () => {
 		expect(paired).toEqual([0, 1, 2]);
 
 		const mcpUrl = (user: string) =>
-			`${sim.url}/v3/mcp/${ONBOARDING_SERVER}?user_id=${encodeURIComponent(user)}`;
-		const created = sim.instancesOf(ONBOARDING_SERVER).find((i) => i.instance_id === NEW_USER);
+			`${env.sim.url}/v3/mcp/${ONBOARDING_SERVER}?user_id=${encodeURIComponent(user)}`;
+		const created = env.sim.instancesOf(ONBOARDING_SERVER).find((i) => i.instance_id === NEW_USER);
 		expect(success).toHaveLength(2);
 		expect(pairedIndex(success![0])).toBe(0);
 		expect(success![0].json).toEqual({
@@ -346,7 +296,7 @@ describe('Composio MCP in a real n8n', () => {
 					{
 						authConfigId: ONBOARDING_SLACK,
 						toolkit: 'slack',
-						redirectUrl: expect.stringMatching(new RegExp(`^${sim.url}/link/lt_`)),
+						redirectUrl: expect.stringMatching(new RegExp(`^${env.sim.url}/link/lt_`)),
 						expiresAt: expect.any(String),
 						connectedAccountId: expect.stringMatching(/^ca_/),
 					},
@@ -363,7 +313,7 @@ describe('Composio MCP in a real n8n', () => {
 
 		// Per user, only the requests its outcome needs; one create each, the existing one not again.
 		const instances = `/api/v3/mcp/servers/${ONBOARDING_SERVER}/instances`;
-		const sent = sim.requests.slice(before);
+		const sent = env.sim.requests.slice(before);
 		const server = `/api/v3/mcp/${ONBOARDING_SERVER}`;
 		const accounts = '/api/v3/connected_accounts';
 		const generate = (user: string) => [
@@ -417,11 +367,11 @@ describe('Composio MCP in a real n8n', () => {
 				}),
 			),
 		);
-		expect(sim.createCount(ONBOARDING_SERVER, NEW_USER)).toBe(1);
-		expect(sim.createCount(ONBOARDING_SERVER, EXISTING_USER)).toBe(1);
-		expect(sim.createCount(ONBOARDING_SERVER, UNCONNECTED_USER)).toBe(0);
+		expect(env.sim.createCount(ONBOARDING_SERVER, NEW_USER)).toBe(1);
+		expect(env.sim.createCount(ONBOARDING_SERVER, EXISTING_USER)).toBe(1);
+		expect(env.sim.createCount(ONBOARDING_SERVER, UNCONNECTED_USER)).toBe(0);
 		expect(
-			sim
+			env.sim
 				.instancesOf(ONBOARDING_SERVER)
 				.map((i) => i.instance_id)
 				.sort(),
@@ -429,8 +379,8 @@ describe('Composio MCP in a real n8n', () => {
 	});
 
 	it('creates, gets, renames, finds and deletes a server, each node reading the id before it', async () => {
-		const before = sim.requests.length;
-		const result = await n8n.execute(serverLifecycle.id);
+		const before = env.sim.requests.length;
+		const result = await env.n8n.execute(serverLifecycle.id);
 
 		expect(result.code).toBe(0);
 		expect(result.run?.data.resultData.error).toBeUndefined();
@@ -459,7 +409,7 @@ describe('Composio MCP in a real n8n', () => {
 
 		const server = `/api/v3/mcp/${id}`;
 		expect(
-			sim.requests.slice(before).map((r) => [r.method, r.path, r.query.name ?? null, r.body]),
+			env.sim.requests.slice(before).map((r) => [r.method, r.path, r.query.name ?? null, r.body]),
 		).toEqual([
 			[
 				'POST',
@@ -475,9 +425,11 @@ describe('Composio MCP in a real n8n', () => {
 		]);
 
 		// Composio no longer knows the server.
-		const headers = { 'x-api-key': API_KEY };
-		expect((await fetch(`${sim.url}${server}`, { headers })).status).toBe(404);
-		const listed = await fetch(`${sim.url}/api/v3/mcp/servers?name=E2E%20Lifecycle`, { headers });
+		const headers = { 'x-api-key': env.apiKey };
+		expect((await fetch(`${env.sim.url}${server}`, { headers })).status).toBe(404);
+		const listed = await fetch(`${env.sim.url}/api/v3/mcp/servers?name=E2E%20Lifecycle`, {
+			headers,
+		});
 		expect(await listed.json()).toMatchObject({ items: [] });
 	});
 
@@ -485,18 +437,18 @@ describe('Composio MCP in a real n8n', () => {
 		// n8n generated the tool variant of the node from usableAsTool; the workflow uses it.
 		const toolNode = agentTool.nodes.find((node) => node.name === TOOL_NODE);
 		expect(toolNode?.type).toBe('n8n-nodes-composio-mcp.composioMcpTool');
-		const before = sim.requests.length;
-		const result = await n8n.execute(agentTool.id);
+		const before = env.sim.requests.length;
+		const result = await env.n8n.execute(agentTool.id);
 
 		expect(result.code).toBe(0);
 		expect(result.run?.data.resultData.error).toBeUndefined();
 
 		// The model was offered the tool, with the $fromAI parameter as its one argument.
-		expect(openAi.requests).toHaveLength(3);
-		expect(openAi.requests[0].messages).toEqual([
+		expect(env.openAi.requests).toHaveLength(3);
+		expect(env.openAi.requests[0].messages).toEqual([
 			{ role: 'user', content: expect.stringContaining(AGENT_USER) },
 		]);
-		expect(openAi.requests[0].tools).toEqual([
+		expect(env.openAi.requests[0].tools).toEqual([
 			{
 				type: 'function',
 				function: expect.objectContaining({
@@ -520,11 +472,11 @@ describe('Composio MCP in a real n8n', () => {
 		// and Check Connected Accounts First, it hands the model what it needs to help a user who
 		// is not connected: the missing toolkit and a connect link (with On Error "Stop", n8n would
 		// pass the model only the error message).
-		const instance = sim.instancesOf(AGENT_SERVER).find((i) => i.instance_id === AGENT_USER);
+		const instance = env.sim.instancesOf(AGENT_SERVER).find((i) => i.instance_id === AGENT_USER);
 		expect(instance).toBeDefined();
 		const created = {
 			...instance,
-			mcpUrl: `${sim.url}/v3/mcp/${AGENT_SERVER}?user_id=${encodeURIComponent(AGENT_USER)}`,
+			mcpUrl: `${env.sim.url}/v3/mcp/${AGENT_SERVER}?user_id=${encodeURIComponent(AGENT_USER)}`,
 		};
 		const notConnected = {
 			error: {
@@ -540,7 +492,7 @@ describe('Composio MCP in a real n8n', () => {
 					{
 						authConfigId: AUTH_CONFIG,
 						toolkit: 'github',
-						redirectUrl: expect.stringMatching(new RegExp(`^${sim.url}/link/lt_`)),
+						redirectUrl: expect.stringMatching(new RegExp(`^${env.sim.url}/link/lt_`)),
 						expiresAt: expect.any(String),
 						connectedAccountId: expect.stringMatching(/^ca_/),
 					},
@@ -559,7 +511,7 @@ describe('Composio MCP in a real n8n', () => {
 		]);
 		expect(tasks.map((task) => json(task.data?.ai_tool?.[0]))).toEqual([[notConnected], [created]]);
 		const server = `/api/v3/mcp/${AGENT_SERVER}`;
-		expect(sim.requests.slice(before).map((r) => [r.method, r.path, r.body])).toEqual([
+		expect(env.sim.requests.slice(before).map((r) => [r.method, r.path, r.body])).toEqual([
 			['GET', server, undefined],
 			['GET', '/api/v3/connected_accounts', undefined],
 			['GET', '/api/v3/auth_configs', undefined],
@@ -581,11 +533,11 @@ describe('Composio MCP in a real n8n', () => {
 				{ mcp_server_id: AGENT_SERVER, user_ids: [AGENT_USER] },
 			],
 		]);
-		expect(sim.createCount(AGENT_SERVER, AGENT_UNCONNECTED_USER)).toBe(0);
-		expect(sim.createCount(AGENT_SERVER, AGENT_USER)).toBe(1);
+		expect(env.sim.createCount(AGENT_SERVER, AGENT_UNCONNECTED_USER)).toBe(0);
+		expect(env.sim.createCount(AGENT_SERVER, AGENT_USER)).toBe(1);
 
 		// Each result went back to the model, and the agent's answer is built on them.
-		const toolMessages = openAi.requests[2].messages.filter((m) => m.role === 'tool');
+		const toolMessages = env.openAi.requests[2].messages.filter((m) => m.role === 'tool');
 		expect(toolMessages.map((m) => m.tool_call_id)).toEqual(['call_e2e_1', 'call_e2e_2']);
 		expect(toolMessages.map((m) => JSON.parse(String(m.content)) as unknown)).toEqual([
 			[notConnected],

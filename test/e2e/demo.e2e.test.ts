@@ -1,8 +1,9 @@
 /* eslint-disable @n8n/community-nodes/no-dangerous-functions, @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- test tooling: it runs `npm run demo` (n8n, the simulator) on loopback; these rules are n8n Cloud's runtime rules for node code, which this file is not */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
+
+import { freePort } from '../../scripts/demo/n8n-home';
 
 const ROOT = join(__dirname, '..', '..');
 const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
@@ -73,18 +74,6 @@ class Demo {
 		if (!match) throw new Error(`no work folder in:\n${this.output}`);
 		return match[1];
 	}
-}
-
-async function freePort(): Promise<number> {
-	return await new Promise((resolve, reject) => {
-		const server = createServer();
-		server.once('error', reject);
-		server.listen(0, '127.0.0.1', () => {
-			const address = server.address();
-			const port = typeof address === 'object' && address ? address.port : 0;
-			server.close(() => resolve(port));
-		});
-	});
 }
 
 function expectOnboardingTable(demo: Demo): void {

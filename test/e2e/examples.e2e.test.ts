@@ -1,12 +1,10 @@
-import { randomBytes } from 'node:crypto';
-
-import { startSimulator, type Simulator } from '../simulator';
 import agentExample from '../../examples/ai-agent-tool.json';
 import bulkOnboarding from '../../examples/bulk-onboarding.json';
 import nightlyCleanup from '../../examples/nightly-cleanup.json';
 import onboardingWebhook from '../../examples/onboarding-webhook.json';
-import { startFakeOpenAi, type ChatRequest, type FakeOpenAi, type Reply } from './fake-openai';
-import { N8n, isN8n1, nodeOutputs, nodeTasks, pairedIndex, type RunItem } from './n8n';
+import { useE2eEnvironment } from './environment';
+import type { ChatRequest, Reply } from './fake-openai';
+import { isN8n1, nodeOutputs, nodeTasks, pairedIndex, type RunItem } from './n8n';
 
 interface WorkflowNode {
 	name: string;
@@ -28,10 +26,6 @@ function serverOf(workflow: { nodes: WorkflowNode[] }, node: string): string {
 function json(items: RunItem[] | null | undefined): Array<Record<string, unknown>> {
 	return (items ?? []).map((item) => item.json);
 }
-
-// Must match the credentials the examples name.
-const CREDENTIAL = { id: 'e2eComposioCred1', name: 'Composio MCP account' };
-const OPENAI_CREDENTIAL = { id: 'e2eOpenAiCred1', name: 'OpenAI account' };
 
 const ADA = 'ada@example.com';
 const GRACE = 'grace@example.com';
@@ -58,10 +52,6 @@ const MISSING_ACCOUNTS =
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const EMAILS = /[\w.+-]+@[\w-]+(?:\.[\w-]+)+/g;
 
-// Distinctive, so that any leak into n8n's output is found.
-const API_KEY = `e2e_key_${randomBytes(16).toString('hex')}`;
-const OPENAI_KEY = `sk-e2e-${randomBytes(16).toString('hex')}`;
-
 /**
  * The fake model behind examples/ai-agent-tool.json: it calls the one tool it is offered once for
  * every email address in the user's message, in order, then answers with what the tool returned.
@@ -81,80 +71,30 @@ function agentModel(request: ChatRequest): Reply {
 }
 
 describe('The examples in a real n8n', () => {
-	let sim: Simulator;
-	let openAi: FakeOpenAi;
-	let n8n: N8n;
-
-	async function createInstance(
-		serverId: string,
-		userId: string,
-	): Promise<Record<string, unknown>> {
-		const response = await fetch(`${sim.url}/api/v3/mcp/servers/${serverId}/instances`, {
-			method: 'POST',
-			headers: { 'x-api-key': API_KEY, 'content-type': 'application/json' },
-			body: JSON.stringify({ user_id: userId }),
-		});
-		expect(response.status).toBe(201);
-		return (await response.json()) as Record<string, unknown>;
-	}
-
-	const mcpUrl = (server: string, user: string) =>
-		`${sim.url}/v3/mcp/${server}?user_id=${encodeURIComponent(user)}`;
-
-	beforeAll(async () => {
-		n8n = await N8n.create();
-		sim = await startSimulator({ apiKey: API_KEY });
-		openAi = await startFakeOpenAi(agentModel);
-
-		// Each example has its own server; on each, Ada can get an instance, Grace already has one
-		// and Linus has not connected GitHub yet.
-		for (const [id, authConfig] of [
-			[WEBHOOK_SERVER, 'ac_webhook_github'],
-			[BULK_SERVER, 'ac_bulk_github'],
-			[AGENT_SERVER, 'ac_agent_github'],
-		]) {
-			sim.addServer({ id, name: `Example ${authConfig}`, auth_config_ids: [authConfig] });
-			for (const user of [ADA, GRACE, ALAN]) sim.connectAccount(user, authConfig);
-			await createInstance(id, GRACE);
-		}
-
-		const credentials = await n8n.import('credentials', [
-			{ ...CREDENTIAL, type: 'composioMcpApi', data: { apiKey: API_KEY, baseUrl: sim.url } },
-			{
-				...OPENAI_CREDENTIAL,
-				type: 'openAiApi',
-				data: { apiKey: OPENAI_KEY, url: openAi.baseUrl },
-			},
-		]);
-		expect(credentials).toMatchObject({ code: 0 });
-		const workflows = await n8n.import('workflow', [
-			onboardingWebhook,
-			bulkOnboarding,
-			nightlyCleanup,
-			agentExample,
-		]);
-		expect(workflows).toMatchObject({ code: 0 });
-	});
-
-	afterAll(async () => {
-		await sim?.close();
-		await openAi?.close();
-		n8n?.dispose();
-	});
-
-	afterEach(() => {
-		expect(sim.violations).toEqual([]);
-		expect(openAi.problems).toEqual([]);
-		for (const printed of n8n.transcript) {
-			expect(printed).not.toContain(API_KEY);
-			expect(printed).not.toContain(OPENAI_KEY);
-		}
+	const env = useE2eEnvironment({
+		composioCredentialName: 'Composio MCP account',
+		openAiCredentialName: 'OpenAI account',
+		model: agentModel,
+		workflows: [onboardingWebhook, bulkOnboarding, nightlyCleanup, agentExample],
+		async seed({ sim, createInstance }) {
+			// Each example has its own server; on each, Ada can get an instance, Grace already has one
+			// and Linus has not connected GitHub yet.
+			for (const [id, authConfig] of [
+				[WEBHOOK_SERVER, 'ac_webhook_github'],
+				[BULK_SERVER, 'ac_bulk_github'],
+				[AGENT_SERVER, 'ac_agent_github'],
+			]) {
+				sim.addServer({ id, name: `Example ${authConfig}`, auth_config_ids: [authConfig] });
+				for (const user of [ADA, GRACE, ALAN]) sim.connectAccount(user, authConfig);
+				await createInstance(id, GRACE);
+			}
+		},
 	});
 
 	it("examples/onboarding-webhook.json answers each POST with the user's MCP URL or the error", async () => {
-		const activated = await n8n.activate(onboardingWebhook.id);
+		const activated = await env.n8n.activate(onboardingWebhook.id);
 		expect(activated).toMatchObject({ code: 0 });
-		const running = await n8n.start();
+		const running = await env.n8n.start();
 		const post = async (body: unknown) => {
 			const response = await fetch(`${running.url}/webhook/${WEBHOOK_PATH}`, {
 				method: 'POST',
@@ -163,17 +103,17 @@ describe('The examples in a real n8n', () => {
 			});
 			return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 		};
-		const before = sim.requests.length;
+		const before = env.sim.requests.length;
 		try {
 			// One request at a time, as signups come; each is one execution.
 			const created = await post({ userId: ADA });
-			const sentForAda = sim.requests.length - before;
+			const sentForAda = env.sim.requests.length - before;
 			const existing = await post({ userId: GRACE });
 			const notConnected = await post({ userId: LINUS });
 			const noUser = await post({ email: 'no-user-id@example.com' });
 			// Composio refuses the next request (say the API key was revoked): the caller gets a 502
 			// with Composio's message and request ID, not the node's internals.
-			sim.inject({
+			env.sim.inject({
 				method: 'GET',
 				path: `/api/v3/mcp/${WEBHOOK_SERVER}`,
 				status: 401,
@@ -190,11 +130,11 @@ describe('The examples in a real n8n', () => {
 
 			expect(created).toEqual({
 				status: 201,
-				body: { userId: ADA, mcpUrl: mcpUrl(WEBHOOK_SERVER, ADA), alreadyExisted: false },
+				body: { userId: ADA, mcpUrl: env.mcpUrl(WEBHOOK_SERVER, ADA), alreadyExisted: false },
 			});
 			expect(existing).toEqual({
 				status: 200,
-				body: { userId: GRACE, mcpUrl: mcpUrl(WEBHOOK_SERVER, GRACE), alreadyExisted: true },
+				body: { userId: GRACE, mcpUrl: env.mcpUrl(WEBHOOK_SERVER, GRACE), alreadyExisted: true },
 			});
 			expect(notConnected).toEqual({
 				status: 409,
@@ -205,7 +145,7 @@ describe('The examples in a real n8n', () => {
 						{
 							authConfigId: 'ac_webhook_github',
 							toolkit: 'github',
-							redirectUrl: expect.stringMatching(new RegExp(`^${sim.url}/link/lt_`)),
+							redirectUrl: expect.stringMatching(new RegExp(`^${env.sim.url}/link/lt_`)),
 							expiresAt: expect.any(String),
 							connectedAccountId: expect.stringMatching(/^ca_/),
 						},
@@ -231,19 +171,19 @@ describe('The examples in a real n8n', () => {
 			});
 
 			// Ada's instance was created once, with her MCP URL; nobody else got one.
-			expect(sim.createCount(WEBHOOK_SERVER, ADA)).toBe(1);
-			expect(sim.createCount(WEBHOOK_SERVER, GRACE)).toBe(1);
-			expect(sim.createCount(WEBHOOK_SERVER, LINUS)).toBe(0);
-			expect(sim.createCount(WEBHOOK_SERVER, ALAN)).toBe(0);
+			expect(env.sim.createCount(WEBHOOK_SERVER, ADA)).toBe(1);
+			expect(env.sim.createCount(WEBHOOK_SERVER, GRACE)).toBe(1);
+			expect(env.sim.createCount(WEBHOOK_SERVER, LINUS)).toBe(0);
+			expect(env.sim.createCount(WEBHOOK_SERVER, ALAN)).toBe(0);
 			expect(
-				sim
+				env.sim
 					.instancesOf(WEBHOOK_SERVER)
 					.map((i) => i.instance_id)
 					.sort(),
 			).toEqual([ADA, GRACE]);
 			const server = `/api/v3/mcp/${WEBHOOK_SERVER}`;
 			expect(
-				sim.requests.slice(before, before + sentForAda).map((r) => [r.method, r.path, r.body]),
+				env.sim.requests.slice(before, before + sentForAda).map((r) => [r.method, r.path, r.body]),
 			).toEqual([
 				['GET', server, undefined],
 				['GET', '/api/v3/connected_accounts', undefined],
@@ -255,16 +195,16 @@ describe('The examples in a real n8n', () => {
 				],
 			]);
 			// The refused request stopped at the first call.
-			expect(sim.requests.at(-1)).toMatchObject({ method: 'GET', path: server });
+			expect(env.sim.requests.at(-1)).toMatchObject({ method: 'GET', path: server });
 		} finally {
 			const stopped = await running.stop();
-			expect(stopped.stdout + stopped.stderr).not.toContain(API_KEY);
+			expect(stopped.stdout + stopped.stderr).not.toContain(env.apiKey);
 		}
 	});
 
 	it('examples/bulk-onboarding.json gives every listed user an instance and sums up', async () => {
-		const before = sim.requests.length;
-		const result = await n8n.execute(bulkOnboarding.id);
+		const before = env.sim.requests.length;
+		const result = await env.n8n.execute(bulkOnboarding.id);
 
 		expect(result.code).toBe(0);
 		expect(result.run?.data.resultData.error).toBeUndefined();
@@ -282,7 +222,7 @@ describe('The examples in a real n8n', () => {
 			{ userId: LINUS, error: MISSING_ACCOUNTS },
 			{ userId: '', error: expect.stringMatching(/user id/i) },
 		]);
-		const ada = sim.instancesOf(BULK_SERVER).find((i) => i.instance_id === ADA);
+		const ada = env.sim.instancesOf(BULK_SERVER).find((i) => i.instance_id === ADA);
 		expect([outcomes![0].json, outcomes![3].json]).toEqual(
 			expect.arrayContaining([
 				{ ...ada, alreadyExisted: false },
@@ -292,11 +232,11 @@ describe('The examples in a real n8n', () => {
 		expect(ada?.id).toMatch(UUID);
 
 		// Ada's second row found her instance instead of making a second one.
-		expect(sim.createCount(BULK_SERVER, ADA)).toBe(1);
-		expect(sim.createCount(BULK_SERVER, LINUS)).toBe(0);
+		expect(env.sim.createCount(BULK_SERVER, ADA)).toBe(1);
+		expect(env.sim.createCount(BULK_SERVER, LINUS)).toBe(0);
 		const instances = `/api/v3/mcp/servers/${BULK_SERVER}/instances`;
 		const asText = (requests: unknown[][]) => requests.map((r) => JSON.stringify(r)).sort();
-		expect(asText(sim.requests.slice(before).map((r) => [r.method, r.path, r.body]))).toEqual(
+		expect(asText(env.sim.requests.slice(before).map((r) => [r.method, r.path, r.body]))).toEqual(
 			asText([
 				['POST', instances, { user_id: ADA }],
 				['POST', instances, { user_id: GRACE }],
@@ -312,16 +252,16 @@ describe('The examples in a real n8n', () => {
 	it("examples/nightly-cleanup.json deletes deleted users' instances, on every page", async () => {
 		// More instances than one page holds (the node asks for 100 a page); the deleted users were
 		// made first, in the middle and last, so that one of them is on the second page.
-		sim.addServer({ id: CLEANUP_SERVER, name: 'Example cleanup' });
+		env.sim.addServer({ id: CLEANUP_SERVER, name: 'Example cleanup' });
 		const others = Array.from(
 			{ length: 104 },
 			(_, i) => `user${String(i).padStart(3, '0')}@example.com`,
 		);
 		const users = [GRACE, ...others.slice(0, 52), LINUS, ...others.slice(52), MARGARET];
-		for (const user of users) await createInstance(CLEANUP_SERVER, user);
-		const before = sim.requests.length;
+		for (const user of users) await env.createInstance(CLEANUP_SERVER, user);
+		const before = env.sim.requests.length;
 
-		const result = await n8n.execute(nightlyCleanup.id);
+		const result = await env.n8n.execute(nightlyCleanup.id);
 
 		expect(result.code).toBe(0);
 		expect(result.run?.data.resultData.error).toBeUndefined();
@@ -344,10 +284,10 @@ describe('The examples in a real n8n', () => {
 			});
 		}
 
-		const remaining = sim.instancesOf(CLEANUP_SERVER).map((i) => i.instance_id);
+		const remaining = env.sim.instancesOf(CLEANUP_SERVER).map((i) => i.instance_id);
 		expect(remaining.sort()).toEqual([...others, MARGARET].sort());
 		const instances = `/api/v3/mcp/servers/${CLEANUP_SERVER}/instances`;
-		const sent = sim.requests.slice(before);
+		const sent = env.sim.requests.slice(before);
 		expect(sent.map((r) => [r.method, r.path])).toEqual([
 			['GET', instances],
 			['GET', instances],
@@ -367,13 +307,13 @@ describe('The examples in a real n8n', () => {
 	});
 
 	it('examples/ai-agent-tool.json: the agent calls the node as a tool per user and passes on the result', async () => {
-		const before = sim.requests.length;
-		const asked = openAi.requests.length;
-		const result = await n8n.execute(agentExample.id);
+		const before = env.sim.requests.length;
+		const asked = env.openAi.requests.length;
+		const result = await env.n8n.execute(agentExample.id);
 
 		expect(result.code).toBe(0);
 		expect(result.run?.data.resultData.error).toBeUndefined();
-		const requests = openAi.requests.slice(asked);
+		const requests = env.openAi.requests.slice(asked);
 		const toolNode = agentExample.nodes.find((node) => node.name === AGENT_TOOL)!;
 
 		// The model got the system message, the sample request and the tool, described as the
@@ -401,7 +341,7 @@ describe('The examples in a real n8n', () => {
 		]);
 
 		// Ada got an instance and her MCP URL; Linus, not connected, got a connect link instead.
-		const ada = sim.instancesOf(AGENT_SERVER).find((i) => i.instance_id === ADA);
+		const ada = env.sim.instancesOf(AGENT_SERVER).find((i) => i.instance_id === ADA);
 		const tasks = nodeTasks(result.run, AGENT_TOOL);
 		// n8n records the model's arguments as the tool's input; n8n 1.x adds the tool call's ID and
 		// the fields of the item the agent runs on (the sample request's chatInput).
@@ -413,7 +353,7 @@ describe('The examples in a real n8n', () => {
 		]);
 		const [adaResult, linusResult] = tasks.map((task) => json(task.data?.ai_tool?.[0]));
 		expect(adaResult).toEqual([
-			{ ...ada, alreadyExisted: false, mcpUrl: mcpUrl(AGENT_SERVER, ADA) },
+			{ ...ada, alreadyExisted: false, mcpUrl: env.mcpUrl(AGENT_SERVER, ADA) },
 		]);
 		expect(linusResult).toEqual([
 			{
@@ -424,16 +364,16 @@ describe('The examples in a real n8n', () => {
 					connectLinks: [
 						expect.objectContaining({
 							toolkit: 'github',
-							redirectUrl: expect.stringMatching(new RegExp(`^${sim.url}/link/lt_`)),
+							redirectUrl: expect.stringMatching(new RegExp(`^${env.sim.url}/link/lt_`)),
 						}),
 					],
 				}),
 			},
 		]);
-		expect(sim.createCount(AGENT_SERVER, ADA)).toBe(1);
-		expect(sim.createCount(AGENT_SERVER, LINUS)).toBe(0);
+		expect(env.sim.createCount(AGENT_SERVER, ADA)).toBe(1);
+		expect(env.sim.createCount(AGENT_SERVER, LINUS)).toBe(0);
 		expect(
-			sim.requests
+			env.sim.requests
 				.slice(before)
 				.filter((r) => r.method === 'POST')
 				.map((r) => r.path),
@@ -453,7 +393,7 @@ describe('The examples in a real n8n', () => {
 		expect(json(answer)).toEqual([
 			{ output: `Done. ${toolMessages.map((m) => String(m.content)).join(' ')}` },
 		]);
-		expect(answer![0].json.output).toContain(mcpUrl(AGENT_SERVER, ADA));
+		expect(answer![0].json.output).toContain(env.mcpUrl(AGENT_SERVER, ADA));
 		// Only the manual path ran; the chat trigger waits for a chat.
 		expect(nodeTasks(result.run, 'When chat message received')).toHaveLength(0);
 	});

@@ -32,6 +32,9 @@ export interface ToolCall {
 /** What the model answers: a call of one tool, or a final text. */
 export type Reply = { toolCall: ToolCall } | { content: string };
 
+/** The fake model: the reply to each request (its turn counts from 0). */
+export type Model = (request: ChatRequest, turn: number) => Reply;
+
 export interface FakeOpenAi {
 	/** The Base URL for n8n's OpenAI credential: `http://127.0.0.1:<port>/v1`. */
 	baseUrl: string;
@@ -101,9 +104,7 @@ function completion(model: string, turn: number, reply: Reply) {
  * returns the model's reply (a tool call or a final text). Only what n8n's OpenAI Chat Model sends
  * with streaming off is accepted; anything else is answered 400 and recorded in `problems`.
  */
-export async function startFakeOpenAi(
-	decide: (request: ChatRequest, turn: number) => Reply,
-): Promise<FakeOpenAi> {
+export async function startFakeOpenAi(decide: Model): Promise<FakeOpenAi> {
 	const requests: ChatRequest[] = [];
 	const problems: string[] = [];
 	const server = createServer((req, res) => {

@@ -7,7 +7,7 @@
  */
 import { randomBytes } from 'node:crypto';
 
-import { keyEncodings, keyLeaks } from '../fixtures/leaks';
+import { keyEncodings, keyLeaks } from '../support/leaks';
 import { startSimulator, type Fault, type RecordedRequest, type Simulator } from '../simulator';
 import hostile from './workflows/hostile.json';
 import stopWorkflow from './workflows/stop-workflow.json';

@@ -1,10 +1,19 @@
 /* eslint-disable @n8n/community-nodes/no-dangerous-functions, @n8n/community-nodes/no-hardcoded-secrets, @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- test tooling: it runs servers and n8n processes on loopback; these rules are n8n Cloud's runtime rules for node code, which this file is not */
-import { execFileSync, spawn, type ChildProcessByStdio } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Readable } from 'node:stream';
+
+import {
+	freePort,
+	N8nHome,
+	parseRun,
+	type RunItem,
+	type RunOutput,
+	type TaskData,
+} from '../../scripts/demo/n8n-home';
+
+export { freePort, parseRun } from '../../scripts/demo/n8n-home';
+export type { RunItem, RunOutput, TaskData } from '../../scripts/demo/n8n-home';
 
 export interface CommandResult {
 	code: number | null;
@@ -17,31 +26,6 @@ export interface CommandResult {
 export interface ExecuteResult extends CommandResult {
 	/** `n8n execute --rawOutput`'s JSON, when it printed one. */
 	run?: RunOutput;
-}
-
-export interface RunItem {
-	json: Record<string, unknown>;
-	pairedItem?: { item: number; input?: number } | Array<{ item: number; input?: number }>;
-	error?: unknown;
-}
-
-export interface TaskData {
-	executionStatus?: string;
-	error?: { message?: string; description?: string };
-	/** Output items per connection type: `main`, or e.g. `ai_tool` for a node run as an AI tool. */
-	data?: Record<string, Array<RunItem[] | null>>;
-	/** The items the node received, for a sub-node such as a tool (by connection type). */
-	inputOverride?: Record<string, Array<RunItem[] | null>>;
-}
-
-export interface RunOutput {
-	data: {
-		resultData: {
-			runData: Record<string, TaskData[]>;
-			error?: { message?: string; description?: string; httpCode?: string | null };
-			lastNodeExecuted?: string;
-		};
-	};
 }
 
 /**
@@ -102,32 +86,6 @@ function required(name: string): string {
 	return value;
 }
 
-async function freePort(): Promise<number> {
-	return await new Promise((resolve, reject) => {
-		const server = createServer();
-		server.once('error', reject);
-		server.listen(0, '127.0.0.1', () => {
-			const address = server.address();
-			const port = typeof address === 'object' && address ? address.port : 0;
-			server.close(() => resolve(port));
-		});
-	});
-}
-
-/**
- * Parses the run from the first line that starts with `{`; n8n prints log lines before it. At log
- * level debug n8n prints the run inside a log line ("… | info  | {" … "} {"file":…}").
- */
-export function parseRun(stdout: string): RunOutput | undefined {
-	const lines = stdout.split('\n');
-	const start = lines.findIndex((line) => line.startsWith('{') || / \| info +\| \{$/.test(line));
-	if (start === -1) return undefined;
-	let end = lines.length;
-	while (end > start && !lines[end - 1].startsWith('}')) end--;
-	const body = ['{', ...lines.slice(start + 1, end - 1), '}'];
-	return JSON.parse(body.join('\n')) as RunOutput;
-}
-
 /** The run's tasks of one node (one per time it ran); an empty list when it never ran. */
 export function nodeTasks(run: RunOutput | undefined, node: string): TaskData[] {
 	return run?.data.resultData.runData[node] ?? [];
@@ -159,92 +117,35 @@ export function pairedIndex(item: RunItem): number | undefined {
  * extracted where n8n looks for installed community packages. Every command boots n8n afresh.
  */
 export class N8n {
-	readonly folder: string;
-
 	/** Everything n8n printed, for the check that no secret leaks into logs. */
 	readonly transcript: string[] = [];
 
-	private constructor(
-		folder: string,
-		private readonly env: NodeJS.ProcessEnv,
-	) {
-		this.folder = folder;
+	private constructor(private readonly home: N8nHome) {}
+
+	get folder(): string {
+		return this.home.folder;
 	}
 
-	/** `tarball`: the packed package to install; default E2E_TARBALL (this tree, packed). */
+	/**
+	 * A throwaway n8n (scripts/demo/n8n-home.ts, as the demo starts it) with `tarball` installed:
+	 * by default E2E_TARBALL, this tree packed. SSRF protection is on with exactly 127.0.0.1
+	 * allowed, as in a hardened production instance with the simulator as the one exception.
+	 */
 	static async create(tarball = required('E2E_TARBALL')): Promise<N8n> {
-		const folder = mkdtempSync(join(process.env.E2E_WORK_DIR ?? tmpdir(), 'n8n-user-'));
-		// n8n scans <user folder>/.n8n/nodes/node_modules/n8n-nodes-* at start; no package.json
-		// listing is needed (n8n writes its own empty one there on first start).
-		const packageDir = join(folder, '.n8n', 'nodes', 'node_modules', 'n8n-nodes-composio-mcp');
-		mkdirSync(packageDir, { recursive: true });
-		execFileSync('tar', ['-xzf', tarball, '-C', packageDir, '--strip-components=1']);
-
-		const env: NodeJS.ProcessEnv = {};
-		// Jest's own variables must not reach n8n: with NODE_ENV=test n8n refuses to load nodes.
-		for (const [key, value] of Object.entries(process.env)) {
-			if (/^(N8N_|DB_|NODE_ENV$|NODE_OPTIONS$|JEST_|.*_PROXY$)/i.test(key)) continue;
-			env[key] = value;
-		}
-		Object.assign(env, {
-			NODE_ENV: 'production',
-			N8N_USER_FOLDER: folder,
-			N8N_ENCRYPTION_KEY: 'e2e-fixed-encryption-key-0123456789',
-			N8N_DIAGNOSTICS_ENABLED: 'false',
-			N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
-			N8N_TEMPLATES_ENABLED: 'false',
-			N8N_PERSONALIZATION_ENABLED: 'false',
-			N8N_COMMUNITY_PACKAGES_ENABLED: 'true',
-			N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'true',
-			// `execute` prints nothing below info.
-			N8N_LOG_LEVEL: 'info',
-			// The task broker (for the Code node) listens on a fixed port by default; another n8n on
-			// this machine must not make the run fail.
-			N8N_RUNNERS_BROKER_PORT: String(await freePort()),
-			// The simulator is on loopback. Rather than leave n8n's SSRF protection off (its default),
-			// turn it on and allow exactly 127.0.0.1: the runs then go through the same guard as in a
-			// hardened production instance.
-			N8N_SSRF_PROTECTION_ENABLED: 'true',
-			N8N_SSRF_ALLOWED_IP_RANGES: '127.0.0.1/32',
-		});
-		return new N8n(folder, env);
-	}
-
-	private spawn(
-		args: string[],
-		extraEnv: NodeJS.ProcessEnv,
-	): ChildProcessByStdio<null, Readable, Readable> {
-		const node = required('E2E_NODE24');
-		const bin = required('E2E_N8N_BIN');
-		return spawn(node, [bin, ...args], {
-			cwd: this.folder,
-			env: { ...this.env, ...extraEnv },
-			stdio: ['ignore', 'pipe', 'pipe'],
-			// Below jest's test timeout, so that a hung n8n is killed rather than left running.
-			timeout: 100_000,
-		});
+		const home = await N8nHome.create(
+			process.env.E2E_WORK_DIR ?? tmpdir(),
+			{ node: required('E2E_NODE24'), bin: required('E2E_N8N_BIN') },
+			{ loopbackApi: true, baseEnv: process.env },
+		);
+		home.installPackage(tarball);
+		return new N8n(home);
 	}
 
 	async command(args: string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<CommandResult> {
-		// Asynchronous on purpose: the simulator answers from this same process.
-		return await new Promise((resolve, reject) => {
-			const child = this.spawn(args, extraEnv);
-			const out: Buffer[] = [];
-			const err: Buffer[] = [];
-			child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
-			child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
-			child.once('error', reject);
-			child.once('close', (code, signal) => {
-				const result = {
-					code,
-					signal,
-					stdout: Buffer.concat(out).toString('utf8'),
-					stderr: Buffer.concat(err).toString('utf8'),
-				};
-				this.transcript.push(result.stdout, result.stderr);
-				resolve(result);
-			});
-		});
+		// Below jest's test timeout, so that a hung n8n is stopped rather than left running.
+		const result = await this.home.command(args, { env: extraEnv, timeoutMs: 100_000 });
+		this.transcript.push(result.stdout, result.stderr);
+		return result;
 	}
 
 	/**
@@ -270,27 +171,25 @@ export class N8n {
 	 */
 	async start(extraEnv: NodeJS.ProcessEnv = {}): Promise<RunningN8n> {
 		const port = await freePort();
-		const child = this.spawn(['start'], {
+		const child = this.home.spawn(['start'], {
 			N8N_PORT: String(port),
 			N8N_LISTEN_ADDRESS: '127.0.0.1',
 			N8N_HOST: '127.0.0.1',
-			// Stop promptly when told to: nothing is left running at the end of a test.
-			N8N_GRACEFUL_SHUTDOWN_TIMEOUT: '10',
 			N8N_USE_WORKFLOW_PUBLICATION_SERVICE: 'false',
 			...extraEnv,
 		});
 		const out: Buffer[] = [];
 		const err: Buffer[] = [];
-		child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
-		child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
+		child.stdout?.on('data', (chunk: Buffer) => out.push(chunk));
+		child.stderr?.on('data', (chunk: Buffer) => err.push(chunk));
 		const printed = (): CommandResult => ({
 			code: child.exitCode,
 			stdout: Buffer.concat(out).toString('utf8'),
 			stderr: Buffer.concat(err).toString('utf8'),
 		});
 		const exited = new Promise<CommandResult>((resolve) => {
-			child.once('close', (code) => {
-				const result = { ...printed(), code };
+			child.once('close', (code, signal) => {
+				const result = { ...printed(), code, signal };
 				this.transcript.push(result.stdout, result.stderr);
 				resolve(result);
 			});
@@ -298,10 +197,10 @@ export class N8n {
 		await new Promise<void>((resolve, reject) => {
 			const onData = () => {
 				if (!printed().stdout.includes('Editor is now accessible via')) return;
-				child.stdout.off('data', onData);
+				child.stdout?.off('data', onData);
 				resolve();
 			};
-			child.stdout.on('data', onData);
+			child.stdout?.on('data', onData);
 			child.once('error', reject);
 			void exited.then((result) => {
 				reject(
@@ -314,21 +213,20 @@ export class N8n {
 		return {
 			url: `http://127.0.0.1:${port}`,
 			stop: async () => {
-				if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-				return await exited;
+				if (child.exitCode === null && child.signalCode === null) N8nHome.signal(child, 'SIGTERM');
+				const result = await exited;
+				// Whatever of its group is left (the task runner).
+				N8nHome.signal(child, 'SIGKILL');
+				return result;
 			},
 		};
 	}
 
 	/** Writes `content` as JSON into the user folder and imports it. */
 	async import(kind: 'credentials' | 'workflow', content: unknown): Promise<CommandResult> {
-		const file = join(this.folder, `import-${kind}.json`);
-		writeFileSync(file, JSON.stringify(content));
-		try {
-			return await this.command([`import:${kind}`, `--input=${file}`]);
-		} finally {
-			rmSync(file, { force: true });
-		}
+		const result = await this.home.import(kind, content);
+		this.transcript.push(result.stdout, result.stderr);
+		return result;
 	}
 
 	async execute(workflowId: string, extraEnv: NodeJS.ProcessEnv = {}): Promise<ExecuteResult> {

@@ -7,7 +7,7 @@ import type { IDataObject, INodeParameters, OnError } from 'n8n-workflow';
 
 import type { NodeRun } from '../engine/runWorkflow';
 import { createInstanceParameters, serverLocator } from '../engine/runWorkflow';
-import { errorJson, expectEachItemOnce, pairedIndex, useSimulator } from '../integration/support';
+import { errorJson, expectEachItemOnce, pairedIndex, useSimulator } from '../support/simulator';
 import type { RecordedRequest, ServerRecord } from '../simulator';
 import {
 	createsFor,
@@ -20,7 +20,7 @@ import {
 	latency,
 	userOf,
 	useSleepRecorder,
-} from './support';
+} from '../support/faults';
 
 const AUTH_CONFIG = 'ac_github_1';
 

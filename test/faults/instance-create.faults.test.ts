@@ -1,13 +1,13 @@
 /**
  * Instance › Create under every fault mode of the simulator, through n8n's real engine. The node's
- * waits are recorded instead of slept (support.ts), so each test checks the waits the retry policy
+ * waits are recorded instead of slept (test/support/faults.ts), so each test checks the waits the retry policy
  * asked for, and runs in milliseconds. Timeouts, which need real time, are in timeout.faults.test.ts.
  */
 import type { IDataObject, INodeParameters, OnError } from 'n8n-workflow';
 
 import type { NodeRun } from '../engine/runWorkflow';
 import { createInstanceParameters } from '../engine/runWorkflow';
-import { errorJson, expectEachItemOnce, pairedIndex, useSimulator } from '../integration/support';
+import { errorJson, expectEachItemOnce, pairedIndex, useSimulator } from '../support/simulator';
 import type { Fault, ServerRecord } from '../simulator';
 import {
 	backoffBound,
@@ -23,7 +23,7 @@ import {
 	jsonError,
 	sum,
 	useSleepRecorder,
-} from './support';
+} from '../support/faults';
 
 const AUTH_CONFIG = 'ac_github_1';
 

@@ -1,13 +1,13 @@
 /**
  * Instance › Get Many (a read that pages) under the simulator's fault modes, through n8n's real
- * engine, with the node's waits recorded instead of slept (support.ts). A retried page must not
+ * engine, with the node's waits recorded instead of slept (test/support/faults.ts). A retried page must not
  * lose or repeat an instance: the output is compared with the same listing made without faults.
  */
 import type { IDataObject, INodeExecutionData, INodeParameters, OnError } from 'n8n-workflow';
 
 import type { NodeRun } from '../engine/runWorkflow';
 import { serverLocator } from '../engine/runWorkflow';
-import { errorJson, pairedIndex, useSimulator } from '../integration/support';
+import { errorJson, pairedIndex, useSimulator } from '../support/simulator';
 import type { Fault, RecordedRequest, ServerRecord } from '../simulator';
 import {
 	backoffBound,
@@ -17,7 +17,7 @@ import {
 	jsonError,
 	sum,
 	useSleepRecorder,
-} from './support';
+} from '../support/faults';
 
 const context = useSimulator();
 const sleeps = useSleepRecorder();

@@ -2,14 +2,14 @@
  * The other writes under the faults that hide whether Composio did the work (a lost answer, a
  * gateway error after the work): the issue's promise, retries that never duplicate and an outcome
  * that says what happened, for Server › Create, Instance › Delete and Server › Delete. Waits are
- * recorded, not slept (support.ts).
+ * recorded, not slept (test/support/faults.ts).
  */
 import type { INodeParameters } from 'n8n-workflow';
 
 import { serverLocator } from '../engine/runWorkflow';
-import { errorJson, expectEachItemOnce, useSimulator } from '../integration/support';
+import { errorJson, expectEachItemOnce, useSimulator } from '../support/simulator';
 import type { Fault } from '../simulator';
-import { HTML_502, useSleepRecorder } from './support';
+import { HTML_502, useSleepRecorder } from '../support/faults';
 
 const context = useSimulator();
 useSleepRecorder();

@@ -1,10 +1,10 @@
 /**
  * Answers past the Timeout. The Timeout itself is a real clock in n8n's HTTP client, so these tests
  * take real time: Timeout 1 s (the smallest the option takes), each test at most ~2 s. The waits
- * between retries are still recorded instead of slept (support.ts).
+ * between retries are still recorded instead of slept (test/support/faults.ts).
  */
 import { createInstanceParameters, serverLocator } from '../engine/runWorkflow';
-import { errorJson, pairedIndex, useSimulator } from '../integration/support';
+import { errorJson, pairedIndex, useSimulator } from '../support/simulator';
 import type { Fault } from '../simulator';
 import {
 	createsFor,
@@ -13,7 +13,7 @@ import {
 	instanceOf,
 	isList,
 	useSleepRecorder,
-} from './support';
+} from '../support/faults';
 
 const context = useSimulator();
 const sleeps = useSleepRecorder();

@@ -6,9 +6,9 @@
  * between retries are recorded, not slept.
  */
 import { createInstanceParameters, serverLocator } from '../engine/runWorkflow';
-import { createsFor, forUser, instanceOf, useSleepRecorder } from '../faults/support';
-import { errorJson, pairedIndex } from '../integration/support';
-import { useHostileServer } from './support';
+import { createsFor, forUser, instanceOf, useSleepRecorder } from '../support/faults';
+import { errorJson, pairedIndex } from '../support/simulator';
+import { useHostileServer } from '../support/hostile';
 
 const context = useHostileServer();
 const sleeps = useSleepRecorder();

@@ -2,16 +2,16 @@
  * A server that echoes the API key, as is or encoded, in every place an answer can carry it: the
  * error's message, suggested fix, request id (body and header) and code, and a success answer.
  * The node's output, its error, n8n's run data and the errors n8n reports hold no form of the key
- * (useSimulator checks them all after each test, with test/fixtures/leaks.ts), on both error
+ * (useSimulator checks them all after each test, with test/support/leaks.ts), on both error
  * settings; what is not the key is kept.
  */
 import type { IDataObject } from 'n8n-workflow';
 
 import { createInstanceParameters } from '../engine/runWorkflow';
-import { keyEncodings, keyLeaks } from '../fixtures/leaks';
-import { forUser } from '../faults/support';
-import { errorJson } from '../integration/support';
-import { HOSTILE_KEY, useHostileServer } from './support';
+import { keyEncodings, keyLeaks } from '../support/leaks';
+import { forUser } from '../support/faults';
+import { errorJson } from '../support/simulator';
+import { HOSTILE_KEY, useHostileServer } from '../support/hostile';
 
 const context = useHostileServer();
 const encoded = keyEncodings(HOSTILE_KEY);

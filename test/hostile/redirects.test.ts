@@ -4,9 +4,9 @@
  * origin, and no request reaches the other origin (127.0.0.2, let through n8n's SSRF guard).
  */
 import { createInstanceParameters, serverLocator } from '../engine/runWorkflow';
-import { errorJson, pairedIndex } from '../integration/support';
-import { createsFor, forUser, instanceOf } from '../faults/support';
-import { useHostileServer } from './support';
+import { errorJson, pairedIndex } from '../support/simulator';
+import { createsFor, forUser, instanceOf } from '../support/faults';
+import { useHostileServer } from '../support/hostile';
 
 const context = useHostileServer();
 

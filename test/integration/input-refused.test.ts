@@ -3,7 +3,7 @@
  * whose expression gave nothing (n8n turns an error inside an expression into an empty value).
  */
 import { createInstanceParameters, serverLocator } from '../engine/runWorkflow';
-import { errorJson, expectEachItemOnce, useSimulator } from './support';
+import { errorJson, expectEachItemOnce, useSimulator } from '../support/simulator';
 
 const context = useSimulator();
 

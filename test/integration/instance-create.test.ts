@@ -7,7 +7,7 @@ import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import type { NodeRun } from '../engine/runWorkflow';
 import { createInstanceParameters, serverLocator } from '../engine/runWorkflow';
-import { errorJson, expectEachItemOnce, pairedIndex, useSimulator } from './support';
+import { errorJson, expectEachItemOnce, pairedIndex, useSimulator } from '../support/simulator';
 
 const NO_ACCOUNTS =
 	'The user does not have connected accounts for all required auth configurations.';

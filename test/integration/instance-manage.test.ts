@@ -8,8 +8,8 @@ import type { IDataObject, INodeParameters } from 'n8n-workflow';
 import type { NodeRun } from '../engine/runWorkflow';
 import { createInstanceParameters, serverLocator } from '../engine/runWorkflow';
 import type { RecordedRequest } from '../simulator';
-import type { RunOptions } from './support';
-import { errorJson, expectEachItemOnce, pairedIndex, useSimulator } from './support';
+import type { RunOptions } from '../support/simulator';
+import { errorJson, expectEachItemOnce, pairedIndex, useSimulator } from '../support/simulator';
 
 const context = useSimulator();
 const sim = () => context.sim;

@@ -9,8 +9,8 @@ import type { NodeRun } from '../engine/runWorkflow';
 import { createInstanceParameters } from '../engine/runWorkflow';
 import type { RecordedRequest } from '../simulator';
 import { mcpUrl } from '../simulator/views';
-import type { RunOptions } from './support';
-import { errorJson, expectEachItemOnce, pairedIndex, useSimulator } from './support';
+import type { RunOptions } from '../support/simulator';
+import { errorJson, expectEachItemOnce, pairedIndex, useSimulator } from '../support/simulator';
 
 const DUPLICATE = 'An instance with this ID already exists for the server.';
 const CALLBACK = 'https://app.example.com/connected?from=n8n';

@@ -3,7 +3,7 @@
  * LoadOptionsContext, the credential's authenticate block and n8n's HTTP stack, against the simulator.
  */
 import { dump, searchServers } from '../engine/runWorkflow';
-import { useSimulator } from './support';
+import { useSimulator } from '../support/simulator';
 
 const context = useSimulator();
 const sim = () => context.sim;

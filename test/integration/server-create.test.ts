@@ -5,7 +5,7 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import { errorJson, expectEachItemOnce, useSimulator } from './support';
+import { errorJson, expectEachItemOnce, useSimulator } from '../support/simulator';
 
 const context = useSimulator();
 

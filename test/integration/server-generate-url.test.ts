@@ -11,7 +11,7 @@ import {
 	expectPairedTo,
 	pairedIndex,
 	useSimulator,
-} from './support';
+} from '../support/simulator';
 
 const context = useSimulator();
 

@@ -5,7 +5,7 @@
  */
 import type { NodeRun } from '../engine/runWorkflow';
 
-import { errorJson, expectPairedTo, pairedIndex, useSimulator } from './support';
+import { errorJson, expectPairedTo, pairedIndex, useSimulator } from '../support/simulator';
 
 const context = useSimulator();
 

@@ -6,8 +6,8 @@
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import type { NodeRun } from '../engine/runWorkflow';
-import type { RunOptions } from './support';
-import { errorJson, expectEachItemOnce, useSimulator } from './support';
+import type { RunOptions } from '../support/simulator';
+import { errorJson, expectEachItemOnce, useSimulator } from '../support/simulator';
 
 const SERVER_NOT_FOUND =
 	'MCP server not found. No server with the specified ID exists or it has been deleted.';

@@ -7,7 +7,7 @@
 import fc from 'fast-check';
 
 import { createInstanceParameters, serverLocator } from '../engine/runWorkflow';
-import { pairedIndex, useSimulator } from '../integration/support';
+import { pairedIndex, useSimulator } from '../support/simulator';
 import type { RecordedRequest } from '../simulator';
 
 const context = useSimulator();

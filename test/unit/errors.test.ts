@@ -25,8 +25,6 @@ describe('describeComposioError', () => {
 			description: 'Connect the user first. Request ID: req_1',
 			httpCode: '403',
 			requestId: 'req_1',
-			suggestedFix: 'Connect the user first.',
-			code: 1234,
 			retryAfterSeconds: undefined,
 		});
 	});

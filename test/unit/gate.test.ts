@@ -108,6 +108,30 @@ describe('the window the answers describe', () => {
 		expect(waits.at(-1)).toBe(1000 - 300 + 5);
 	});
 
+	it('answers to requests sent before the next window opens do not count against it', async () => {
+		const g = gate();
+		g.settle(await g.pass(), ok, headers(0));
+		let probe = await g.pass();
+		g.settle(probe, tooMany(1), headers(0));
+		await g.waitOut(PROBE_MS);
+		probe = await g.pass();
+		g.settle(probe, ok, headers(3));
+		// Three left: three go, the fourth finds the window spent and waits for the next one...
+		const late = [await g.pass(), await g.pass(), await g.pass()];
+		waits.length = 0;
+		const opened = g.pass();
+		// ...while the three are answered (the window spent), after the wait began.
+		for (const ticket of late) g.settle(ticket, ok, headers(0));
+		await opened;
+		// One wait, until the next window starts; not a second one for a whole window more.
+		expect(waits).toHaveLength(1);
+		expect(waits[0]).toBeLessThanOrEqual(1000 + 5);
+		// The new window is fresh: requests go without waiting.
+		await g.pass();
+		await g.pass();
+		expect(waits).toHaveLength(1);
+	});
+
 	it('a limit that refills gradually (the answer after the wait is no fresh window) waits out Retry-After', async () => {
 		const g = gate();
 		g.settle(await g.pass(), ok, headers(0));

@@ -2,7 +2,7 @@ import { NodeApiError } from 'n8n-workflow';
 import type { INode, JsonObject } from 'n8n-workflow';
 
 import { createRedactor, MASK, secretForms } from '../../nodes/ComposioMcp/transport/redact';
-import { keyEncodings, keyLeaks } from '../fixtures/leaks';
+import { keyEncodings, keyLeaks } from '../support/leaks';
 
 // Characters that URL encoding and base64 both change.
 const KEY = 'ak_Zx9/Qw+Er7=Ty uI0p';

@@ -10,9 +10,6 @@ export interface ComposioErrorInfo {
 	description?: string;
 	httpCode: string;
 	requestId?: string;
-	suggestedFix?: string;
-	/** Composio's own error code (e.g. 1803), when it sent one. */
-	code?: string | number;
 	retryAfterSeconds?: number;
 }
 
@@ -108,7 +105,6 @@ export function describeComposioError(
 	const suggestedFix = text(inner?.suggested_fix);
 	const requestId =
 		text(inner?.request_id) ?? header(headers, 'x-request-id') ?? header(headers, 'request-id');
-	const code = (inner?.code ?? inner?.error_code ?? inner?.slug) as string | number | undefined;
 	const retryAfterSeconds = parseRetryAfter(header(headers, 'retry-after'));
 
 	if (suggestedFix) notes.unshift(suggestedFix);
@@ -128,8 +124,6 @@ export function describeComposioError(
 		description: notes.length ? notes.join(' ') : undefined,
 		httpCode: String(status),
 		requestId,
-		suggestedFix,
-		code: typeof code === 'string' || typeof code === 'number' ? code : undefined,
 		retryAfterSeconds,
 	};
 }

@@ -47,6 +47,8 @@ const MARGIN_MS = 5;
 export interface Ticket {
 	/** Sent alone, to ask whether a spent window has opened again. */
 	probe: boolean;
+	/** When it was let through: an answer to a request sent before a window opened is stale. */
+	sentAt: number;
 }
 
 /** What the gate last learnt of the organisation's limit. */
@@ -80,6 +82,12 @@ export class RateGate {
 	/** Whether requests are held because the window is spent, and one at a time is asking. */
 	private probing = false;
 
+	/**
+	 * When the window the gate last waited for opened: answers to requests sent before it describe
+	 * the spent window, not this one, and must not count against it.
+	 */
+	private windowOpensAt = 0;
+
 	private readonly limit: Limit = { retryAfterMs: 1000 };
 
 	/** The request asking while probing, and how the others wait for its answer. */
@@ -108,7 +116,8 @@ export class RateGate {
 			if (!this.probing && (this.budget === undefined || this.budget > 0)) break;
 			if (!this.probing && this.limit.nextStart !== undefined) {
 				// Spent, and the next window's start is known: everyone waits for it.
-				this.closeUntil(this.nextWindowStart());
+				this.windowOpensAt = this.nextWindowStart();
+				this.closeUntil(this.windowOpensAt);
 				this.budget = undefined;
 				continue;
 			}
@@ -118,13 +127,13 @@ export class RateGate {
 				const done = new Promise<void>((resolve) => (end = resolve));
 				this.probe = { done, end };
 				this.inFlight++;
-				return { probe: true };
+				return { probe: true, sentAt: this.now() };
 			}
 			await this.probe.done;
 		}
 		if (this.budget !== undefined) this.budget--;
 		this.inFlight++;
-		return { probe: false };
+		return { probe: false, sentAt: this.now() };
 	}
 
 	/**
@@ -171,7 +180,8 @@ export class RateGate {
 	}
 
 	private answered(ticket: Ticket, remaining: number): void {
-		if (!Number.isFinite(remaining)) return;
+		// Unknown, or what was left of a window that has ended since this request was sent.
+		if (!Number.isFinite(remaining) || ticket.sentAt < this.windowOpensAt) return;
 		const fresh = remaining > (this.lastRemaining ?? 0) + this.inFlight + 1;
 		if (this.probing && ticket.probe) {
 			this.probing = false;

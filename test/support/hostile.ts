@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 
 import { allowIpRanges } from '../engine/engine';
-import { useSimulator, type SimulatorTestContext } from '../integration/support';
+import { useSimulator, type SimulatorTestContext } from './simulator';
 import { startSimulator, type Simulator } from '../simulator';
 
 /**
