@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 
 import { type Answer, fail, ok } from './answers';
+import { sessionRoutes } from './sessions';
 import { shortId, type State } from './state';
 import type { ServerRecord } from './types';
 import {
@@ -338,4 +339,5 @@ export const ROUTES: Record<string, Handler> = {
 	...mcpRoutes,
 	...instanceRoutes,
 	...accountRoutes,
+	...sessionRoutes,
 };

@@ -54,6 +54,19 @@ export function toJsonSchema(schema: unknown, root: unknown, refStack: string[] 
 			out[key] = value;
 		}
 	}
+	// OpenAPI 3.0's boolean exclusiveMinimum/Maximum qualify minimum/maximum; JSON Schema's are numbers.
+	for (const [exclusive, bound] of [
+		['exclusiveMinimum', 'minimum'],
+		['exclusiveMaximum', 'maximum'],
+	] as const) {
+		if (typeof out[exclusive] !== 'boolean') continue;
+		if (out[exclusive] === true && typeof out[bound] === 'number') {
+			out[exclusive] = out[bound];
+			delete out[bound];
+		} else {
+			delete out[exclusive];
+		}
+	}
 	return schema.nullable === true ? makeNullable(out) : out;
 }
 

@@ -740,3 +740,61 @@ describe('seeding', () => {
 		expect(sim.instancesOf(server.id)).toEqual([]);
 	});
 });
+
+describe('Tool Router sessions', () => {
+	const SESSION = '/api/v3/tool_router/session';
+
+	it('creates a session with its MCP URL, gets it, and 404s an unknown one', async () => {
+		const created = await call('POST', SESSION, {
+			user_id: 'ada',
+			toolkits: { enable: ['github', 'slack'] },
+			manage_connections: { enable: true, callback_url: 'https://app.example.com/done' },
+		});
+		expect(created.status).toBe(201);
+		expect(created.json).toMatchObject({
+			session_id: expect.stringMatching(/^trs_/),
+			mcp: { type: 'http', url: `${sim.url}/tool_router/v3/${created.json.session_id}/mcp` },
+			config: { user_id: 'ada', toolkits: { enabled: ['github', 'slack'] } },
+		});
+		const fetched = await call('GET', `${SESSION}/${created.json.session_id}`);
+		expect(fetched.json).toEqual(created.json);
+		expect((await call('GET', `${SESSION}/trs_unknown`)).status).toBe(404);
+		// v3.1 serves the same routes.
+		expect(
+			(await call('GET', `/api/v3.1/tool_router/session/${created.json.session_id}`)).status,
+		).toBe(200);
+		expect(sim.violations).toEqual([]);
+	});
+
+	it("lists the session's toolkits with the user's accounts, links one, and executes its tool", async () => {
+		sim.connectAccount('ada', 'ac_gh', { toolkit: 'github' });
+		const { json: session } = await call('POST', SESSION, { user_id: 'ada' });
+		const path = `${SESSION}/${session.session_id}`;
+
+		const connected = await call('GET', `${path}/toolkits?is_connected=true`);
+		expect(connected.json.items.map((item: { slug: string }) => item.slug)).toEqual(['github']);
+		const firstPage = await call('GET', `${path}/toolkits?limit=2`);
+		expect(firstPage.json.items).toHaveLength(2);
+		expect(firstPage.json.next_cursor).toEqual(expect.any(String));
+
+		const link = await call('POST', `${path}/link`, { toolkit: 'slack' });
+		expect(link.status).toBe(201);
+		expect(link.json).toMatchObject({
+			redirect_url: expect.any(String),
+			connected_account_id: expect.stringMatching(/^ca_/),
+		});
+
+		const ran = await call('POST', `${path}/execute`, {
+			tool_slug: 'GITHUB_WHOAMI',
+			arguments: { x: 1 },
+		});
+		expect(ran.json).toMatchObject({ data: { toolkit: 'github', user_id: 'ada' }, error: null });
+		const failed = await call('POST', `${path}/execute`, { tool_slug: 'SLACK_WHOAMI' });
+		expect(failed.status).toBe(200);
+		expect(failed.json).toMatchObject({
+			data: {},
+			error: expect.stringMatching(/connect it first/),
+		});
+		expect(sim.violations).toEqual([]);
+	});
+});

@@ -8,6 +8,14 @@ import { isObject, type JsonSchema, schemaTypes, toJsonSchema } from './schema';
 
 export const SPEC_PATH = join(__dirname, '..', 'fixtures', 'openapi-mcp-v3.json');
 
+/** Tool Router sessions, connect links, tool execution and triggers: a second subset of the spec. */
+export const SESSIONS_SPEC_PATH = join(
+	__dirname,
+	'..',
+	'fixtures',
+	'openapi-sessions-triggers-v3.json',
+);
+
 const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options'];
 const MAX_DETAILS = 5;
 
@@ -92,7 +100,7 @@ export class Spec {
 		this.ajv = new Ajv({ strict: false, allErrors: true });
 		addFormats(this.ajv);
 		// Composio's id formats have no definition in the spec; any non-empty string passes.
-		for (const format of ['authConfigId', 'connectedAccountId']) {
+		for (const format of ['authConfigId', 'connectedAccountId', 'toolRouterSessionId']) {
 			this.ajv.addFormat(format, (value: string) => value.length > 0);
 		}
 		this.readOperations();
@@ -321,8 +329,30 @@ function closeTopLevel(schema: JsonSchema): JsonSchema {
 
 let cached: Spec | undefined;
 
-/** The spec of `test/fixtures/openapi-mcp-v3.json`, loaded once per process. */
+/** The paths of the second subset the simulator serves (triggers come with the trigger node). */
+const SESSION_PATHS = /^\/api\/v3\/tool_router\/session/;
+
+/**
+ * Both subsets of Composio's spec as one document: they come from the same spec, so a path or a
+ * schema both hold is the same in each.
+ */
+function mergedSpec(): JsonSchema {
+	const read = (path: string) => JSON.parse(readFileSync(path, 'utf8')) as JsonSchema;
+	const main = read(SPEC_PATH);
+	const sessions = read(SESSIONS_SPEC_PATH);
+	const sessionPaths = Object.entries(sessions.paths as object).filter(([path]) =>
+		SESSION_PATHS.test(path),
+	);
+	const paths = { ...Object.fromEntries(sessionPaths), ...(main.paths as object) };
+	const schemas = {
+		...((sessions.components as JsonSchema | undefined)?.schemas as object),
+		...((main.components as JsonSchema | undefined)?.schemas as object),
+	};
+	return { ...main, paths, components: { ...(main.components as object), schemas } };
+}
+
+/** The spec of both subsets in `test/fixtures/`, loaded once per process. */
 export function loadSpec(): Spec {
-	cached ??= new Spec(JSON.parse(readFileSync(SPEC_PATH, 'utf8')) as JsonSchema);
+	cached ??= new Spec(mergedSpec());
 	return cached;
 }

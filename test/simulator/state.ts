@@ -7,6 +7,7 @@ import {
 	type InstanceRecord,
 	type ServerRecord,
 } from './types';
+import type { SessionRecord } from './sessions';
 
 const EPOCH = Date.UTC(2026, 0, 1);
 const DEFAULT_TOOLKIT = 'github';
@@ -29,6 +30,9 @@ export class State {
 	accounts: AccountRecord[] = [];
 
 	authConfigs = new Map<string, AuthConfigRecord>();
+
+	/** Tool Router sessions by id (see sessions.ts). */
+	sessions = new Map<string, SessionRecord>();
 
 	private creates = new Map<string, number>();
 
