@@ -10,6 +10,7 @@ import * as instance from './actions/instance';
 import { requestOptions } from './actions/requestOptions.description';
 import { router } from './actions/router';
 import * as server from './actions/server';
+import * as session from './actions/session';
 import { listSearch } from './methods';
 
 export class ComposioMcp implements INodeType {
@@ -20,7 +21,7 @@ export class ComposioMcp implements INodeType {
 		group: ['transform'],
 		version: 1,
 		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
-		description: "Create and manage your users' Composio MCP server instances",
+		description: 'Give your users Composio MCP endpoints: sessions, or servers and instances',
 		defaults: { name: 'Composio MCP' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
@@ -43,11 +44,18 @@ export class ComposioMcp implements INodeType {
 						value: 'server',
 						description: 'An MCP server: a bundle of toolkits and auth configs',
 					},
+					{
+						name: 'Session',
+						value: 'session',
+						description: "A Tool Router session: one user's MCP endpoint on Composio's current API",
+					},
 				],
+				// Instance stays the default: n8n leaves defaults out of saved workflows.
 				default: 'instance',
 			},
 			...instance.description,
 			...server.description,
+			...session.description,
 			requestOptions,
 		],
 	};

@@ -4,6 +4,8 @@
  * and answers injected faults verbatim.
  */
 export { SIM_API_KEY, startSimulator } from './server';
+export type { SessionRecord } from './sessions';
+export { whoamiTool } from './sessions';
 export { loadSpec, Spec, SPEC_PATH } from './spec';
 export type {
 	Fault,

@@ -7,8 +7,10 @@ import { dripAnswer, FaultQueue, sendFault, writeAnswer } from './faults';
 import { ROUTES } from './routes';
 import { loadSpec, type Spec } from './spec';
 import { createLimiter, type Limiter } from './limiter';
+import type { SessionRecord } from './sessions';
 import { State } from './state';
 import type {
+	AccountRecord,
 	Fault,
 	InstanceRecord,
 	RateLimit,
@@ -155,8 +157,8 @@ class SimulatorServer implements Simulator {
 		userId: string,
 		authConfigId: string,
 		opts?: { status?: string; toolkit?: string },
-	) {
-		this.state.addAccount(userId, authConfigId, opts);
+	): AccountRecord {
+		return this.state.addAccount(userId, authConfigId, opts);
 	}
 
 	addInstance(serverId: string, userId: string): InstanceRecord {
@@ -169,6 +171,10 @@ class SimulatorServer implements Simulator {
 
 	instancesOf(serverId: string): InstanceRecord[] {
 		return this.state.instancesOf(serverId);
+	}
+
+	sessionsOf(userId: string): SessionRecord[] {
+		return [...this.state.sessions.values()].filter((session) => session.user_id === userId);
 	}
 
 	createCount(serverId: string, userId: string): number {

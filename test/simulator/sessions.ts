@@ -80,9 +80,16 @@ export function sessionView(session: SessionRecord, baseUrl: string) {
 			auth_configs: session.auth_configs,
 			connected_accounts: session.connected_accounts,
 			manage_connections: session.manage_connections,
-			...(session.tags ? { tags: session.tags } : {}),
+			...(session.tags ? { tags: tagsView(session.tags) } : {}),
 		},
 	};
+}
+
+/** Tags as a create sends them (a list, or `{enable, disable}`) and as a session shows them. */
+function tagsView(tags: unknown): { enabled?: string[]; disabled?: string[] } {
+	if (Array.isArray(tags)) return { enabled: tags as string[] };
+	const { enable, disable } = tags as { enable?: string[]; disable?: string[] };
+	return { ...(enable ? { enabled: enable } : {}), ...(disable ? { disabled: disable } : {}) };
 }
 
 function toolkitView(state: State, session: SessionRecord, slug: string) {

@@ -1,3 +1,5 @@
+import type { SessionRecord } from './sessions';
+
 /** A deliberately off-spec answer, queued with `Simulator.inject`. */
 export interface Fault {
 	method?: string;
@@ -152,11 +154,13 @@ export interface Simulator {
 		userId: string,
 		authConfigId: string,
 		opts?: { status?: string; toolkit?: string },
-	): void;
+	): AccountRecord;
 	/** Seeds an instance directly (no request; it counts as the user's one create). */
 	addInstance(serverId: string, userId: string): InstanceRecord;
 	/** Live instances of a server. */
 	instancesOf(serverId: string): InstanceRecord[];
+	/** The Tool Router sessions created for a user, in order. */
+	sessionsOf(userId: string): SessionRecord[];
 	/** How many times an instance was actually created (for duplicate checks). */
 	createCount(serverId: string, userId: string): number;
 	/** Limits every request from now on (undefined lifts the limit); reset() lifts it too. */

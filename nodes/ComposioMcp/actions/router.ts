@@ -9,6 +9,7 @@ import { toScheduling } from '../transport/settings';
 import type { ItemContext, OperationExecute } from './common';
 import * as instance from './instance';
 import * as server from './server';
+import * as session from './session';
 
 const operations: Record<string, Record<string, OperationExecute>> = {
 	instance: {
@@ -23,6 +24,13 @@ const operations: Record<string, Record<string, OperationExecute>> = {
 		get: server.get.execute,
 		getAll: server.getAll.execute,
 		update: server.update.execute,
+	},
+	session: {
+		create: session.create.execute,
+		createLink: session.createLink.execute,
+		executeTool: session.executeTool.execute,
+		get: session.get.execute,
+		getToolkits: session.getToolkits.execute,
 	},
 };
 

@@ -81,8 +81,9 @@ export async function allPages(
 export async function allCursorPages(
 	send: Requester,
 	node: INode,
-	request: ComposioRequest,
+	{ limit, ...request }: ComposioRequest & { limit?: number },
 ): Promise<IDataObject[]> {
+	const pageSize = Math.min(MAX_PAGE_SIZE, limit ?? MAX_PAGE_SIZE);
 	const results: IDataObject[] = [];
 	const seen = new Set<string>();
 	let cursor: string | undefined;
@@ -93,9 +94,10 @@ export async function allCursorPages(
 		}
 		const answer = await send({
 			...request,
-			qs: { ...request.qs, limit: MAX_PAGE_SIZE, ...(cursor ? { cursor } : {}) },
+			qs: { ...request.qs, limit: pageSize, ...(cursor ? { cursor } : {}) },
 		});
 		results.push(...((Array.isArray(answer.items) ? answer.items : []) as IDataObject[]));
+		if (limit !== undefined && results.length >= limit) return results.slice(0, limit);
 		cursor =
 			typeof answer.next_cursor === 'string' && answer.next_cursor ? answer.next_cursor : undefined;
 		if (cursor && seen.has(cursor)) break;

@@ -1,0 +1,50 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import { buildPath } from '../../transport';
+import type { ItemContext } from '../common';
+import { readIds, readParameter } from '../common';
+import { sessionIdParameter } from './session';
+
+const showFor = { show: { resource: ['session'], operation: ['createLink'] } };
+
+export const description: INodeProperties[] = [
+	sessionIdParameter('createLink'),
+	{
+		displayName: 'Toolkit',
+		name: 'toolkit',
+		type: 'string',
+		required: true,
+		default: '',
+		placeholder: 'e.g. github',
+		description: 'The toolkit the user connects an account for',
+		displayOptions: showFor,
+	},
+	{
+		displayName: 'Callback URL',
+		name: 'callbackUrl',
+		type: 'string',
+		default: '',
+		placeholder: 'e.g. https://app.example.com/connected',
+		description: 'Where the user lands after connecting',
+		displayOptions: showFor,
+	},
+];
+
+export async function execute(this: IExecuteFunctions, item: ItemContext): Promise<IDataObject[]> {
+	const { sessionId, toolkit } = readIds.call(this, item, [
+		{ parameter: 'sessionId', label: 'Session ID', inPath: true },
+		{ parameter: 'toolkit', label: 'Toolkit', inPath: false },
+	]);
+	const callbackUrl = String(readParameter.call(this, item, 'callbackUrl', '') ?? '').trim();
+	const link = await item.client.request({
+		method: 'POST',
+		path: buildPath('/tool_router/session/{sessionId}/link', { sessionId }),
+		body: { toolkit, ...(callbackUrl ? { callback_url: callbackUrl } : {}) },
+		itemIndex: item.itemIndex,
+		// Each link starts a pending connection: never sent twice.
+		safeToRepeat: false,
+		ifOutcomeUnknown:
+			'Composio may have made the link although its answer was lost; running the item again makes a new one, which works as well.',
+	});
+	return [{ ...link, sessionId, toolkit }];
+}

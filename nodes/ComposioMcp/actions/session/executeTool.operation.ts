@@ -1,0 +1,81 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { buildPath } from '../../transport';
+import type { ItemContext } from '../common';
+import { invalidInput, readIds, readParameter } from '../common';
+import { sessionIdParameter } from './session';
+
+const showFor = { show: { resource: ['session'], operation: ['executeTool'] } };
+
+export const description: INodeProperties[] = [
+	sessionIdParameter('executeTool'),
+	{
+		displayName: 'Tool Slug',
+		name: 'toolSlug',
+		type: 'string',
+		required: true,
+		default: '',
+		placeholder: 'e.g. GITHUB_GET_THE_AUTHENTICATED_USER',
+		description: 'The tool to run, by its Composio slug',
+		displayOptions: showFor,
+	},
+	{
+		displayName: 'Arguments',
+		name: 'arguments',
+		type: 'json',
+		default: '{}',
+		description: "The tool's arguments, as a JSON object",
+		displayOptions: showFor,
+	},
+];
+
+/** The Arguments parameter as an object: JSON text or an object from an expression. */
+function readArguments(this: IExecuteFunctions, item: ItemContext): IDataObject {
+	const raw = readParameter.call(this, item, 'arguments', '{}');
+	let value: unknown = raw;
+	if (typeof raw === 'string') {
+		if (raw.trim() === '') return {};
+		try {
+			value = JSON.parse(raw);
+		} catch {
+			throw invalidInput.call(this, 'Arguments is not valid JSON', item.itemIndex);
+		}
+	}
+	if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+		throw invalidInput.call(
+			this,
+			'Arguments must be a JSON object, e.g. {"to": "ada@example.com"}',
+			item.itemIndex,
+		);
+	}
+	return value as IDataObject;
+}
+
+export async function execute(this: IExecuteFunctions, item: ItemContext): Promise<IDataObject[]> {
+	const { itemIndex, fields } = item;
+	const { sessionId, toolSlug } = readIds.call(this, item, [
+		{ parameter: 'sessionId', label: 'Session ID', inPath: true },
+		{ parameter: 'toolSlug', label: 'Tool Slug', inPath: false },
+	]);
+	const args = readArguments.call(this, item);
+	const answer = await item.client.request({
+		method: 'POST',
+		path: buildPath('/tool_router/session/{sessionId}/execute', { sessionId }),
+		body: { tool_slug: toolSlug, arguments: args },
+		itemIndex,
+		// A tool can have side effects (an email sent): never run twice.
+		safeToRepeat: false,
+		ifOutcomeUnknown:
+			'The tool may have run although no answer said so: check its effect before running the item again.',
+	});
+	// Composio answers 200 when the tool itself failed, with `error` set: the item fails.
+	if (typeof answer.error === 'string' && answer.error !== '') {
+		fields.logId = (answer.log_id as string | undefined) ?? null;
+		throw new NodeOperationError(this.getNode(), answer.error, {
+			itemIndex,
+			description: `The tool ${toolSlug} failed at Composio${answer.log_id ? ` (log ID ${String(answer.log_id)})` : ''}.`,
+		});
+	}
+	return [{ data: answer.data ?? {}, logId: answer.log_id ?? null, sessionId, toolSlug }];
+}

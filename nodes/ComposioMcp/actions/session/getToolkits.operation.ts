@@ -1,0 +1,34 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import { buildPath } from '../../transport';
+import type { ItemContext } from '../common';
+import { readIds, readLimit, readParameter } from '../common';
+import { returnAllOrLimit } from '../common.descriptions';
+import { sessionIdParameter } from './session';
+
+export const description: INodeProperties[] = [
+	sessionIdParameter('getToolkits'),
+	...returnAllOrLimit('session', 'getToolkits'),
+	{
+		displayName: 'Only Connected',
+		name: 'onlyConnected',
+		type: 'boolean',
+		default: false,
+		description: 'Whether to return only the toolkits the user has a connected account for',
+		displayOptions: { show: { resource: ['session'], operation: ['getToolkits'] } },
+	},
+];
+
+export async function execute(this: IExecuteFunctions, item: ItemContext): Promise<IDataObject[]> {
+	const { sessionId } = readIds.call(this, item, [
+		{ parameter: 'sessionId', label: 'Session ID', inPath: true },
+	]);
+	const onlyConnected = readParameter.call(this, item, 'onlyConnected', false) === true;
+	return await item.client.cursorPages({
+		method: 'GET',
+		path: buildPath('/tool_router/session/{sessionId}/toolkits', { sessionId }),
+		qs: onlyConnected ? { is_connected: true } : {},
+		itemIndex: item.itemIndex,
+		limit: readLimit.call(this, item),
+	});
+}
