@@ -7,6 +7,7 @@ import { dripAnswer, FaultQueue, sendFault, writeAnswer } from './faults';
 import { ROUTES } from './routes';
 import { loadSpec, type Spec } from './spec';
 import { createLimiter, type Limiter } from './limiter';
+import { isMcpPath, serveMcp } from './mcp';
 import type { SessionRecord } from './sessions';
 import { State } from './state';
 import type {
@@ -286,6 +287,11 @@ class SimulatorServer implements Simulator {
 		const entry = this.tracked.get(res);
 		if (entry) entry.request = request;
 		else request.endedTick = ++this.tick;
+
+		if (isMcpPath(request.path)) {
+			await serveMcp(req, res, request, this.state, this.apiKey);
+			return;
+		}
 
 		const fault = this.faults.take(request);
 		await this.wait(this.latencyMs + (fault?.handle ? 0 : (fault?.delayMs ?? 0)));

@@ -1,4 +1,7 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals -- test tooling: it runs servers and n8n processes on loopback; these rules are n8n Cloud's runtime rules for node code, which this file is not */
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, import-x/no-unresolved -- test tooling: it runs servers and n8n processes on loopback; these rules are n8n Cloud's runtime rules for node code, which this file is not; the MCP SDK's subpath exports, which the import resolver of n8n's lint config cannot read (TypeScript and Node resolve them) */
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+
 import { ROUTES } from './routes';
 import { loadSpec, SIM_API_KEY, type Simulator, startSimulator } from './index';
 
@@ -796,5 +799,60 @@ describe('Tool Router sessions', () => {
 			error: expect.stringMatching(/connect it first/),
 		});
 		expect(sim.violations).toEqual([]);
+	});
+});
+
+describe('MCP endpoints at the URLs the simulator hands out', () => {
+	async function connect(url: string, key = SIM_API_KEY) {
+		const client = new Client({ name: 'simulator-test', version: '1.0.0' });
+		await client.connect(
+			new StreamableHTTPClientTransport(new URL(url), {
+				requestInit: { headers: { 'x-api-key': key } },
+			}),
+		);
+		return client;
+	}
+
+	it("a session's URL lists its toolkits' tools and answers a call as the user", async () => {
+		sim.connectAccount('ada', 'ac_gh', { toolkit: 'github' });
+		const { json: session } = await call('POST', '/api/v3/tool_router/session', {
+			user_id: 'ada',
+			toolkits: { enable: ['github', 'slack'] },
+		});
+		const client = await connect(session.mcp.url);
+		try {
+			const { tools } = await client.listTools();
+			expect(tools.map((tool) => tool.name)).toEqual(['GITHUB_WHOAMI', 'SLACK_WHOAMI']);
+			const result = await client.callTool({ name: 'GITHUB_WHOAMI', arguments: {} });
+			expect(result.isError).toBe(false);
+			expect(JSON.parse((result.content as Array<{ text: string }>)[0].text)).toMatchObject({
+				toolkit: 'github',
+				user_id: 'ada',
+			});
+			const notConnected = await client.callTool({ name: 'SLACK_WHOAMI', arguments: {} });
+			expect(notConnected.isError).toBe(true);
+		} finally {
+			await client.close();
+		}
+		expect(sim.violations).toEqual([]);
+	});
+
+	it("a server's URL for a user with an instance serves the server's toolkits", async () => {
+		sim.addServer({ id: 'srv-mcp', auth_config_ids: ['ac_gh'] });
+		sim.connectAccount('ada', 'ac_gh', { toolkit: 'github' });
+		sim.addInstance('srv-mcp', 'ada');
+		const client = await connect(`${sim.url}/v3/mcp/srv-mcp?user_id=ada`);
+		try {
+			expect((await client.listTools()).tools.map((tool) => tool.name)).toEqual(['GITHUB_WHOAMI']);
+		} finally {
+			await client.close();
+		}
+	});
+
+	it('refuses a wrong key, and a user without an instance', async () => {
+		const { json: session } = await call('POST', '/api/v3/tool_router/session', { user_id: 'ada' });
+		await expect(connect(session.mcp.url, 'wrong-key')).rejects.toThrow();
+		sim.addServer({ id: 'srv-mcp' });
+		await expect(connect(`${sim.url}/v3/mcp/srv-mcp?user_id=nobody`)).rejects.toThrow();
 	});
 });
