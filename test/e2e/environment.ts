@@ -22,6 +22,8 @@ export interface EnvironmentOptions {
 	/** The simulator's state before the workflows are imported. */
 	seed: (env: E2eEnvironment) => Promise<void>;
 	workflows: unknown[];
+	/** More credentials to import, made with the Composio key (e.g. a Header Auth for MCP). */
+	extraCredentials?: (apiKey: string) => unknown[];
 }
 
 export interface E2eEnvironment {
@@ -93,6 +95,7 @@ export function useE2eEnvironment(options: EnvironmentOptions): E2eEnvironment {
 				type: 'openAiApi',
 				data: { apiKey: openAiKey, url: openAi.baseUrl },
 			},
+			...(options.extraCredentials?.(apiKey) ?? []),
 		]);
 		expect(credentials).toMatchObject({ code: 0 });
 		expect(await n8n.import('workflow', options.workflows)).toMatchObject({ code: 0 });

@@ -9,6 +9,8 @@ import onboardingErrorOutput from '../../examples/onboarding-error-output.json';
 import onboardingWebhook from '../../examples/onboarding-webhook.json';
 import onboarding from '../../examples/onboarding.json';
 import agentTool from './workflows/agent-tool.json';
+import hostile from './workflows/hostile.json';
+import mcpChain from './workflows/mcp-chain.json';
 import serverLifecycle from './workflows/server-lifecycle.json';
 import stopWorkflow from './workflows/stop-workflow.json';
 
@@ -29,6 +31,8 @@ const FILES: Array<[string, WorkflowFile]> = [
 	['test/e2e/workflows/server-lifecycle.json', serverLifecycle],
 	['test/e2e/workflows/stop-workflow.json', stopWorkflow],
 	['test/e2e/workflows/agent-tool.json', agentTool],
+	['test/e2e/workflows/hostile.json', hostile],
+	['test/e2e/workflows/mcp-chain.json', mcpChain],
 ];
 
 const description = new ComposioMcp().description;
