@@ -1,6 +1,8 @@
+import agentWithUserMcp from '../../examples/agent-with-user-mcp.json';
 import agentExample from '../../examples/ai-agent-tool.json';
 import bulkOnboarding from '../../examples/bulk-onboarding.json';
 import nightlyCleanup from '../../examples/nightly-cleanup.json';
+import onboardingSessions from '../../examples/onboarding-sessions.json';
 import onboardingWebhook from '../../examples/onboarding-webhook.json';
 import { useE2eEnvironment } from './environment';
 import type { ChatRequest, Reply } from './fake-openai';
@@ -58,6 +60,13 @@ const EMAILS = /[\w.+-]+@[\w-]+(?:\.[\w-]+)+/g;
  */
 function agentModel(request: ChatRequest): Reply {
 	const tools = request.tools ?? [];
+	// examples/agent-with-user-mcp.json: the user's MCP tools; ask GitHub who the user is.
+	const whoami = tools.find((tool) => tool.function.name.includes('GITHUB_WHOAMI'));
+	if (whoami) {
+		const result = request.messages.find((message) => message.role === 'tool');
+		if (result) return { content: `On GitHub: ${String(result.content)}` };
+		return { toolCall: { name: whoami.function.name, arguments: {} } };
+	}
 	if (tools.length !== 1) throw new Error(`expected one tool, got ${tools.length}`);
 	const asked = request.messages.find((message) => message.role === 'user');
 	const users = String(asked?.content ?? '').match(EMAILS) ?? [];
@@ -75,8 +84,26 @@ describe('The examples in a real n8n', () => {
 		composioCredentialName: 'Composio MCP account',
 		openAiCredentialName: 'OpenAI account',
 		model: agentModel,
-		workflows: [onboardingWebhook, bulkOnboarding, nightlyCleanup, agentExample],
+		workflows: [
+			onboardingWebhook,
+			bulkOnboarding,
+			nightlyCleanup,
+			agentExample,
+			onboardingSessions,
+			agentWithUserMcp,
+		],
+		extraCredentials: (apiKey) => [
+			{
+				id: 'e2eMcpHeaderCred1',
+				name: 'Composio MCP key (x-api-key)',
+				type: 'httpHeaderAuth',
+				data: { name: 'x-api-key', value: apiKey },
+			},
+		],
 		async seed({ sim, createInstance }) {
+			// The sessions examples: Ada has GitHub (above) and Slack, Linus GitHub only.
+			sim.connectAccount(ADA, 'ac_sessions_slack', { toolkit: 'slack' });
+			sim.connectAccount(LINUS, 'ac_sessions_github', { toolkit: 'github' });
 			// Each example has its own server; on each, Ada can get an instance, Grace already has one
 			// and Linus has not connected GitHub yet.
 			for (const [id, authConfig] of [
@@ -396,5 +423,52 @@ describe('The examples in a real n8n', () => {
 		expect(answer![0].json.output).toContain(env.mcpUrl(AGENT_SERVER, ADA));
 		// Only the manual path ran; the chat trigger waits for a chat.
 		expect(nodeTasks(result.run, 'When chat message received')).toHaveLength(0);
+	});
+
+	it('examples/onboarding-sessions.json gives each user a session and MCP URL, and connect links for what is not connected', async () => {
+		const result = await env.n8n.execute(onboardingSessions.id);
+
+		expect(result.code).toBe(0);
+		expect(result.run?.data.resultData.error).toBeUndefined();
+		const [ada] = env.sim.sessionsOf(ADA);
+		const [linus] = env.sim.sessionsOf(LINUS);
+		expect([ada, linus].every(Boolean)).toBe(true);
+		const urls = json(nodeOutputs(result.run, 'Send MCP URL')[0]);
+		expect(urls.map((session) => [session.sessionId, session.mcpUrl])).toEqual([
+			[ada.session_id, `${env.sim.url}/tool_router/v3/${ada.session_id}/mcp`],
+			[linus.session_id, `${env.sim.url}/tool_router/v3/${linus.session_id}/mcp`],
+		]);
+		// Ada has both toolkits; Linus lacks Slack: one link, for him, for Slack.
+		const links = json(nodeOutputs(result.run, 'Send connect links')[0]);
+		expect(links).toEqual([
+			{
+				link_token: expect.any(String),
+				redirect_url: expect.any(String),
+				connected_account_id: expect.stringMatching(/^ca_/),
+				sessionId: linus.session_id,
+				toolkit: 'slack',
+			},
+		]);
+	});
+
+	it("examples/agent-with-user-mcp.json: the agent gets the user's own tools through the session's MCP URL", async () => {
+		const before = env.sim.sessionsOf(ADA).length;
+		const result = await env.n8n.execute(agentWithUserMcp.id);
+
+		expect(result.code).toBe(0);
+		expect(result.run?.data.resultData.error).toBeUndefined();
+		const session = env.sim.sessionsOf(ADA)[before];
+		const answer = String(json(nodeOutputs(result.run, 'AI Agent')[0])[0].output).replace(
+			/\\/g,
+			'',
+		);
+		expect(answer).toContain(`"user_id":"${ADA}"`);
+		expect(answer).toContain('"toolkit":"github"');
+		const mcpCalls = env.sim.requests.filter(
+			(r) => r.path === `/tool_router/v3/${session.session_id}/mcp`,
+		);
+		expect(mcpCalls.some((r) => (r.body as { method?: string })?.method === 'tools/call')).toBe(
+			true,
+		);
 	});
 });

@@ -3,11 +3,13 @@ import { NodeHelpers } from 'n8n-workflow';
 
 import { ComposioMcp } from '../../nodes/ComposioMcp/ComposioMcp.node';
 import agentExample from '../../examples/ai-agent-tool.json';
+import agentWithUserMcp from '../../examples/agent-with-user-mcp.json';
 import bulkOnboarding from '../../examples/bulk-onboarding.json';
 import nightlyCleanup from '../../examples/nightly-cleanup.json';
 import onboardingErrorOutput from '../../examples/onboarding-error-output.json';
 import onboardingWebhook from '../../examples/onboarding-webhook.json';
 import onboarding from '../../examples/onboarding.json';
+import onboardingSessions from '../../examples/onboarding-sessions.json';
 import agentTool from './workflows/agent-tool.json';
 import hostile from './workflows/hostile.json';
 import mcpChain from './workflows/mcp-chain.json';
@@ -28,6 +30,8 @@ const FILES: Array<[string, WorkflowFile]> = [
 	['examples/bulk-onboarding.json', bulkOnboarding],
 	['examples/nightly-cleanup.json', nightlyCleanup],
 	['examples/ai-agent-tool.json', agentExample],
+	['examples/onboarding-sessions.json', onboardingSessions],
+	['examples/agent-with-user-mcp.json', agentWithUserMcp],
 	['test/e2e/workflows/server-lifecycle.json', serverLifecycle],
 	['test/e2e/workflows/stop-workflow.json', stopWorkflow],
 	['test/e2e/workflows/agent-tool.json', agentTool],
@@ -110,12 +114,13 @@ const EXAMPLES = FILES.filter(
 );
 
 describe.each(EXAMPLES)('%s, as an example', (_file, workflow) => {
-	it('has a sticky note naming the credential and the server to set', () => {
+	it('has a sticky note naming the credential (and the server, when it uses one) to set', () => {
 		const notes = workflow.nodes.filter((node) => node.type === 'n8n-nodes-base.stickyNote');
 		expect(notes).toHaveLength(1);
 		const content = (notes[0].parameters as { content: string }).content;
 		expect(content).toMatch(/\*\*Composio MCP\*\* credential/);
-		expect(content).toMatch(/\*\*Server\*\*/);
+		const usesServer = workflow.nodes.some((node) => 'serverId' in node.parameters);
+		if (usesServer) expect(content).toMatch(/\*\*Server\*\*/);
 	});
 
 	it('uses the Composio MCP credential on every Composio node', () => {

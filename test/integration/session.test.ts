@@ -202,6 +202,8 @@ describe('Session › Get Toolkits', () => {
 		const all = await list({ returnAll: true });
 		expect(all.map((toolkit) => toolkit.slug)).toEqual(['github', 'gmail', 'slack']);
 		expect(all[0].connected_account).toMatchObject({ user_id: 'ada', status: 'ACTIVE' });
+		// Each item carries its session, for the next node.
+		expect(all.every((toolkit) => toolkit.sessionId === sessionId)).toBe(true);
 		expect(await list({ returnAll: false, limit: 2 })).toHaveLength(2);
 		expect((await list({ returnAll: true, onlyConnected: true })).map((t) => t.slug)).toEqual([
 			'github',

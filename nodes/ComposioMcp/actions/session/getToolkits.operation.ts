@@ -24,11 +24,13 @@ export async function execute(this: IExecuteFunctions, item: ItemContext): Promi
 		{ parameter: 'sessionId', label: 'Session ID', inPath: true },
 	]);
 	const onlyConnected = readParameter.call(this, item, 'onlyConnected', false) === true;
-	return await item.client.cursorPages({
+	const toolkits = await item.client.cursorPages({
 		method: 'GET',
 		path: buildPath('/tool_router/session/{sessionId}/toolkits', { sessionId }),
 		qs: onlyConnected ? { is_connected: true } : {},
 		itemIndex: item.itemIndex,
 		limit: readLimit.call(this, item),
 	});
+	// The session on each item, so that the next node (e.g. Create Connect Link) can use it.
+	return toolkits.map((toolkit) => ({ ...toolkit, sessionId }));
 }
