@@ -13,6 +13,7 @@ import onboardingSessions from '../../examples/onboarding-sessions.json';
 import agentTool from './workflows/agent-tool.json';
 import hostile from './workflows/hostile.json';
 import mcpChain from './workflows/mcp-chain.json';
+import sessionLifecycle from './workflows/session-lifecycle.json';
 import serverLifecycle from './workflows/server-lifecycle.json';
 import stopWorkflow from './workflows/stop-workflow.json';
 
@@ -37,6 +38,7 @@ const FILES: Array<[string, WorkflowFile]> = [
 	['test/e2e/workflows/agent-tool.json', agentTool],
 	['test/e2e/workflows/hostile.json', hostile],
 	['test/e2e/workflows/mcp-chain.json', mcpChain],
+	['test/e2e/workflows/session-lifecycle.json', sessionLifecycle],
 ];
 
 const description = new ComposioMcp().description;

@@ -215,7 +215,7 @@ describe('Session › Execute Tool', () => {
 	async function execute(sessionId: string, toolSlug: string, args: string) {
 		return await context.run(
 			[{}],
-			{ resource: 'session', operation: 'executeTool', sessionId, toolSlug, arguments: args },
+			{ resource: 'session', operation: 'executeTool', sessionId, toolSlug, toolArguments: args },
 			{ onError: 'continueErrorOutput' },
 		);
 	}

@@ -22,7 +22,8 @@ export const description: INodeProperties[] = [
 	},
 	{
 		displayName: 'Arguments',
-		name: 'arguments',
+		// Not `arguments`: n8n refuses that as a $fromAI key, which the editor derives from this name.
+		name: 'toolArguments',
 		type: 'json',
 		default: '{}',
 		description: "The tool's arguments, as a JSON object",
@@ -32,7 +33,7 @@ export const description: INodeProperties[] = [
 
 /** The Arguments parameter as an object: JSON text or an object from an expression. */
 function readArguments(this: IExecuteFunctions, item: ItemContext): IDataObject {
-	const raw = readParameter.call(this, item, 'arguments', '{}');
+	const raw = readParameter.call(this, item, 'toolArguments', '{}');
 	let value: unknown = raw;
 	if (typeof raw === 'string') {
 		if (raw.trim() === '') return {};
