@@ -6,10 +6,11 @@
  *   docs/onboarding-workflow.png          the onboarding example on the canvas
  *   docs/execution-both-outputs.png       the demo's run of it: items on both outputs
  *   docs/instance-create-parameters.png   the node's panel: Instance → Create and its options
+ *   docs/mcp-client-tool-setup.png        n8n's MCP Client Tool set up for a user's MCP URL
  *
  * Drives Debian's Chromium (/usr/bin/chromium, or $CHROMIUM_PATH) headless with playwright-core;
  * installs it with apt-get when it is missing. Waits for UI states, never for a fixed time.
- * The pictures differ on every run (IDs, ports, dates); docs/ gets all three, or none if one fails.
+ * The pictures differ on every run (IDs, ports, dates); docs/ gets all four, or none if one fails.
  *
  *   node scripts/screenshots.mjs [--out <dir>]   (default docs/ of this repository)
  */
@@ -358,7 +359,20 @@ async function takePictures(page, url, login, out) {
 	// Wide enough for the options' labels ("Check Connected Accounts First" is cut at n8n's width).
 	await widenParameters(page, ndv, 70);
 	await save(page, out, 'instance-create-parameters.png');
+
+	// examples/agent-with-user-mcp.json: n8n's MCP Client Tool set up for a user's MCP URL.
+	const mcpTool = page.locator('[data-test-id="canvas-node"]').filter({ hasText: MCP_TOOL_NODE });
+	await openWorkflow(page, url, AGENT_EXAMPLE_ID, mcpTool);
+	await mcpTool.dblclick();
+	await step('the MCP Client Tool panel', () =>
+		page.locator('[data-test-id="ndv"] [data-test-id="parameter-input-endpointUrl"]').waitFor(),
+	);
+	await save(page, out, 'mcp-client-tool-setup.png');
 }
+
+/** What the MCP Client Tool picture shows: examples/agent-with-user-mcp.json's tool node. */
+const AGENT_EXAMPLE_ID = 'exAgentWithUserMcp';
+const MCP_TOOL_NODE = "The user's MCP tools";
 
 async function main() {
 	const started = Date.now();

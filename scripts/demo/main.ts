@@ -43,6 +43,8 @@ import {
 const N8N_VERSION = '2.41.1';
 const NODE24_VERSION = '24.21.0';
 const CREDENTIAL = { id: 'demoComposioCred1', name: 'Composio MCP (demo)' };
+/** The Header Auth credential the examples' MCP Client Tool uses (its id and name as they name it). */
+const MCP_KEY_CREDENTIAL = { id: 'e2eMcpHeaderCred1', name: 'Composio MCP key (x-api-key)' };
 const OWNER = { email: 'demo@example.com', firstName: 'Demo', lastName: 'Owner' };
 
 function log(message: string): void {
@@ -299,9 +301,18 @@ async function runDemo(root: string, options: DemoOptions): Promise<number> {
 		const { workflows, onboarding } = demoWorkflows(root, serverId);
 
 		log(`Importing the credential "${CREDENTIAL.name}" and ${workflows.length} example workflows`);
+		const composio = credentialData(backend, sim);
 		const credentials = await home.import(
 			'credentials',
-			[{ ...CREDENTIAL, type: 'composioMcpApi', data: credentialData(backend, sim) }],
+			[
+				{ ...CREDENTIAL, type: 'composioMcpApi', data: composio },
+				// What examples/agent-with-user-mcp.json's MCP Client Tool sends to a user's MCP URL.
+				{
+					...MCP_KEY_CREDENTIAL,
+					type: 'httpHeaderAuth',
+					data: { name: 'x-api-key', value: composio.apiKey },
+				},
+			],
 			signal,
 		);
 		if (credentials.code !== 0) {

@@ -161,9 +161,14 @@ describe('npm run demo', () => {
 		const credentials = (await (
 			await fetch(`${url}/rest/credentials`, { headers: { cookie } })
 		).json()) as { data: Array<{ name: string; type: string }> };
-		expect(credentials.data).toEqual([
-			expect.objectContaining({ name: 'Composio MCP (demo)', type: 'composioMcpApi' }),
-		]);
+		expect(credentials.data).toEqual(
+			expect.arrayContaining([
+				expect.objectContaining({ name: 'Composio MCP (demo)', type: 'composioMcpApi' }),
+				// The x-api-key Header Auth of examples/agent-with-user-mcp.json's MCP Client Tool.
+				expect.objectContaining({ name: 'Composio MCP key (x-api-key)', type: 'httpHeaderAuth' }),
+			]),
+		);
+		expect(credentials.data).toHaveLength(2);
 		const types = await (await fetch(`${url}/types/nodes.json`, { headers: { cookie } })).text();
 		expect(types).toContain('"name":"n8n-nodes-composio-mcp.composioMcp"');
 
