@@ -50,8 +50,8 @@ fi
 log "compiling bench/ into bench/out/"
 rm -rf bench/out
 npx tsc -p bench/tsconfig.json
-# The simulator reads its OpenAPI subset next to its compiled code.
+# The simulator reads its OpenAPI subsets next to its compiled code.
 mkdir -p bench/out/test/fixtures
-cp test/fixtures/openapi-mcp-v3.json bench/out/test/fixtures/
+cp test/fixtures/*.json bench/out/test/fixtures/
 
 node --expose-gc bench/out/bench/bench.js
