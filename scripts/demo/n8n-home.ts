@@ -265,16 +265,23 @@ export class N8nHome {
 	static async create(
 		parent: string,
 		install: N8nInstall,
-		options: { loopbackApi: boolean; baseEnv: NodeJS.ProcessEnv },
+		options: {
+			loopbackApi: boolean;
+			baseEnv: NodeJS.ProcessEnv;
+			/** Shared by every process of one n8n (queue mode: main and workers); random by default. */
+			encryptionKey?: string;
+			/** Added to the environment of every command (e.g. the database and queue of queue mode). */
+			env?: NodeJS.ProcessEnv;
+		},
 	): Promise<N8nHome> {
 		const folder = mkdtempSync(join(parent, 'n8n-home-'));
 		const env = n8nEnvironment(options.baseEnv, {
 			folder,
-			encryptionKey: randomBytes(24).toString('hex'),
+			encryptionKey: options.encryptionKey ?? randomBytes(24).toString('hex'),
 			brokerPort: await freePort(),
 			loopbackApi: options.loopbackApi,
 		});
-		return new N8nHome(folder, install, env);
+		return new N8nHome(folder, install, { ...env, ...options.env });
 	}
 
 	/** Extracts the packed node where n8n loads installed community packages: it loads it at its next start. */

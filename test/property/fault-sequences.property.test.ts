@@ -12,6 +12,7 @@
 import fc from 'fast-check';
 import type { INodeExecutionData } from 'n8n-workflow';
 
+import { forgetRateGates } from '../../nodes/ComposioMcp/transport/gate';
 import { createInstanceParameters } from '../engine/runWorkflow';
 import type { NodeRun } from '../engine/runWorkflow';
 import { errorJson, expectEachItemOnce, pairedIndex, useSimulator } from '../support/simulator';
@@ -187,6 +188,8 @@ async function createAll(
 /** Resets the simulator and the recorded waits, and queues the steps. */
 function prepare(users: string[], steps: Step[]): ServerRecord {
 	context.sim.reset();
+	// A run starts with no rate limit learnt, as each test does (the process keeps one gate).
+	forgetRateGates();
 	sleeps.waits.length = 0;
 	const server = context.sim.addServer();
 	for (const s of steps) context.sim.inject(faultFor(s));

@@ -7,6 +7,7 @@ import type { IDataObject, INodeExecutionData, INodeParameters, OnError } from '
 
 import type { NodeRun } from '../engine/runWorkflow';
 import { dump, runComposioNode } from '../engine/runWorkflow';
+import { forgetRateGates } from '../../nodes/ComposioMcp/transport/gate';
 import { keyLeaks } from './leaks';
 import { startSimulator } from '../simulator';
 import type { Simulator, SimulatorOptions } from '../simulator/types';
@@ -48,6 +49,8 @@ export function useSimulator(options: SimulatorOptions = {}): SimulatorTestConte
 	});
 	beforeEach(() => {
 		sim!.reset();
+		// Each test starts with no rate limit learnt (the process keeps one gate per organisation).
+		forgetRateGates();
 		runs = [];
 		secrets = [sim!.apiKey];
 	});

@@ -15,12 +15,13 @@ import type {
 	INode,
 } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
+import { createHash } from 'crypto';
 
 import type { Attempt } from './attempts';
 import { faultAttempt, responseAttempt } from './attempts';
 import type { Send } from './exchange';
 import { exchange } from './exchange';
-import { RateGate } from './gate';
+import { RateGate, rateGateFor } from './gate';
 import type { ListRequest } from './pagination';
 import { allCursorPages, allPages } from './pagination';
 import type { Redactor } from './redact';
@@ -106,8 +107,17 @@ export class ComposioClient {
 		readonly settings: RequestSettings,
 	) {
 		this.node = context.getNode();
-		this.gate = new RateGate(settings.retry.maxWaitMs);
-		this.target = targetOf(credentials);
+		const target = targetOf(credentials);
+		this.target = target;
+		// One gate per organisation in this n8n process: executions running at once share its limit.
+		this.gate = target.ok
+			? rateGateFor(
+					createHash('sha256')
+						.update(`${target.url}\n${String(credentials.apiKey ?? '')}`)
+						.digest('hex'),
+					settings.retry.maxWaitMs,
+				)
+			: new RateGate(settings.retry.maxWaitMs);
 		this.redactor = createRedactor(String(credentials.apiKey ?? ''));
 		this.signal =
 			'getExecutionCancelSignal' in context ? context.getExecutionCancelSignal?.() : undefined;

@@ -1,5 +1,6 @@
 /**
- * One rate gate for every request of a run. Composio limits requests per organisation in windows,
+ * One rate gate per Composio organisation in an n8n process, shared by every run of every
+ * workflow there (many executions at once on a worker in queue mode). Composio limits requests per organisation in windows,
  * says so on every answer (X-RateLimit, X-RateLimit-Remaining, X-RateLimit-Window-Size) and, past
  * the limit, answers 429 with a Retry-After in whole seconds.
  *
@@ -95,6 +96,9 @@ export class RateGate {
 
 	private inFlight = 0;
 
+	/** When the budget was last read off an answer: older than a window, it says nothing. */
+	private answeredAt = 0;
+
 	constructor(
 		/** The longest a 429 may close the gate (Request Options › Max Wait). */
 		private readonly maxWaitMs: number,
@@ -103,6 +107,9 @@ export class RateGate {
 
 	/** Waits until a request may be sent, and counts it as sent; settle() takes the ticket back. */
 	async pass(signal?: AbortSignal): Promise<Ticket> {
+		if (this.budget !== undefined && this.now() - this.answeredAt > (this.limit.windowMs ?? 1000)) {
+			this.budget = undefined;
+		}
 		for (;;) {
 			const closings = this.closings;
 			const wait = this.closedUntil - this.now();
@@ -198,6 +205,7 @@ export class RateGate {
 		}
 		this.lastRemaining = remaining;
 		this.budget = remaining - this.inFlight;
+		this.answeredAt = this.now();
 	}
 
 	private nextWindowStart(): number {
@@ -229,4 +237,22 @@ export class RateGate {
 		this.probe = undefined;
 		probe?.end();
 	}
+}
+
+/** The gates of this process, one per organisation (a Base URL and an API key, hashed). */
+const gates = new Map<string, RateGate>();
+
+/** The process's gate for an organisation; `key` identifies it without holding the API key. */
+export function rateGateFor(key: string, maxWaitMs: number): RateGate {
+	let gate = gates.get(key);
+	if (!gate) {
+		gate = new RateGate(maxWaitMs);
+		gates.set(key, gate);
+	}
+	return gate;
+}
+
+/** Forgets every gate: for tests, so that one test's rate limit does not hold the next. */
+export function forgetRateGates(): void {
+	gates.clear();
 }

@@ -1,0 +1,243 @@
+/* eslint-disable @n8n/community-nodes/require-node-api-error, @n8n/community-nodes/no-restricted-globals -- test tooling: it runs n8n in queue mode and its services on loopback; these rules are n8n Cloud's runtime rules for node code, which this file is not */
+/**
+ * The node on n8n's distributed engine: main + two workers, Redis and PostgreSQL (all started and
+ * stopped here), the webhook onboarding example active, signups posted many at once. Every call is
+ * answered, both workers run executions, every user ends with exactly one instance, under a
+ * shared rate limit and with a worker killed mid-load.
+ */
+import { randomBytes } from 'node:crypto';
+
+import onboardingWebhook from '../../../examples/onboarding-webhook.json';
+import { startSimulator, type Simulator } from '../../simulator';
+import { createQueueCluster, type QueueCluster } from './cluster';
+import { ensurePackages, startPostgres, startRedis, type Postgres, type Service } from './services';
+
+const WEBHOOK_NODE = 'Give the user an MCP instance';
+const SERVER_ID = (
+	onboardingWebhook.nodes.find((node) => node.name === WEBHOOK_NODE)!.parameters as {
+		serverId: { value: string };
+	}
+).serverId.value;
+const WEBHOOK_PATH = (
+	onboardingWebhook.nodes.find((node) => node.type === 'n8n-nodes-base.webhook')!.parameters as {
+		path: string;
+	}
+).path;
+const AUTH_CONFIG = 'ac_queue_github';
+const IN_FLIGHT = 20;
+
+interface Answer {
+	userId: string;
+	status: number;
+	body: Record<string, unknown>;
+	/** How many times the call was sent before it got an answer that is not a failure of n8n's. */
+	sends: number;
+	/** What the sends before the last got: a status and message, or a network error. */
+	failures: string[];
+}
+
+function log(message: string): void {
+	process.stderr.write(`[queue-mode] ${message}\n`);
+}
+
+/** `count` signups, `repeats` of them repeating an earlier user, shuffled. */
+function signups(prefix: string, count: number, repeats: number): string[] {
+	const distinct = Array.from({ length: count - repeats }, (_, i) => `${prefix}-${i}@example.com`);
+	const again = Array.from({ length: repeats }, (_, i) => distinct[(i * 7) % distinct.length]);
+	const all = [...distinct, ...again];
+	for (let i = all.length - 1; i > 0; i--) {
+		const j = randomBytes(4).readUInt32BE() % (i + 1);
+		[all[i], all[j]] = [all[j], all[i]];
+	}
+	return all;
+}
+
+describe('queue mode: main, two workers, Redis and PostgreSQL', () => {
+	const apiKey = `queue_key_${randomBytes(12).toString('hex')}`;
+	let redis: Service | undefined;
+	let postgres: Postgres | undefined;
+	let sim: Simulator;
+	let cluster: QueueCluster | undefined;
+
+	/**
+	 * Posts every signup, `IN_FLIGHT` at a time, as a signup client would: a call that fails (the
+	 * connection, or n8n answering 5xx for an execution that did not finish) is sent again.
+	 */
+	async function post(users: string[], onProgress?: (done: number) => void): Promise<Answer[]> {
+		const answers: Answer[] = new Array(users.length);
+		let next = 0;
+		let done = 0;
+		const worker = async () => {
+			while (next < users.length) {
+				const index = next++;
+				const userId = users[index];
+				const failures: string[] = [];
+				for (let sends = 1; ; sends++) {
+					try {
+						const response = await fetch(`${cluster!.url}/webhook/${WEBHOOK_PATH}`, {
+							method: 'POST',
+							headers: { 'content-type': 'application/json' },
+							body: JSON.stringify({ userId }),
+							signal: AbortSignal.timeout(90_000),
+						});
+						const body = (await response.json().catch(() => ({}))) as Record<string, unknown>;
+						if (response.status < 500 || sends >= 5) {
+							answers[index] = { userId, status: response.status, body, sends, failures };
+							break;
+						}
+						failures.push(`${response.status} ${JSON.stringify(body).slice(0, 200)}`);
+					} catch (error) {
+						if (sends >= 5) throw error;
+						failures.push((error as Error).message);
+					}
+				}
+				onProgress?.(++done);
+			}
+		};
+		await Promise.all(Array.from({ length: IN_FLIGHT }, worker));
+		return answers;
+	}
+
+	/** Every distinct user exactly once on the server, created once; each repeat got the existing one. */
+	function expectOneInstanceEach(answers: Answer[]): void {
+		const distinct = [...new Set(answers.map((answer) => answer.userId))];
+		const live = sim.instancesOf(SERVER_ID).map((instance) => instance.instance_id);
+		for (const userId of distinct) {
+			expect({ userId, instances: live.filter((id) => id === userId).length }).toEqual({
+				userId,
+				instances: 1,
+			});
+			expect({ userId, created: sim.createCount(SERVER_ID, userId) }).toEqual({
+				userId,
+				created: 1,
+			});
+		}
+		for (const answer of answers) {
+			expect({ userId: answer.userId, status: answer.status }).toEqual({
+				userId: answer.userId,
+				status: answer.body.alreadyExisted === true ? 200 : 201,
+			});
+			expect(answer.body).toMatchObject({ userId: answer.userId, mcpUrl: expect.any(String) });
+		}
+		// One answer per user said "new": the rest got the instance that one created. A call that
+		// had to be sent again may have created it on the send whose answer was lost.
+		for (const userId of distinct) {
+			const mine = answers.filter((a) => a.userId === userId);
+			const created = mine.filter((a) => a.body.alreadyExisted === false).length;
+			const resent = mine.some((a) => a.sends > 1);
+			if (!resent && created !== 1) {
+				// What the node sent for this user, to tell what happened.
+				const sent = sim.requests
+					.filter(
+						(r) =>
+							JSON.stringify(r.body ?? '').includes(userId) ||
+							r.rawPath.includes(encodeURIComponent(userId)),
+					)
+					.map((r) => `${r.method} ${r.rawPath}`);
+				expect({ userId, answers: mine.map((a) => a.body), sent }).toEqual({ userId });
+			}
+		}
+	}
+
+	function connectAll(users: string[]): void {
+		for (const userId of new Set(users)) sim.connectAccount(userId, AUTH_CONFIG);
+	}
+
+	beforeAll(async () => {
+		ensurePackages();
+		redis = await startRedis();
+		postgres = await startPostgres();
+		sim = await startSimulator({ apiKey });
+		sim.addServer({ id: SERVER_ID, name: 'Queue mode', auth_config_ids: [AUTH_CONFIG] });
+		cluster = await createQueueCluster({ redis, postgres, workers: 2, workerConcurrency: 10 });
+		const credentials = await cluster.import('credentials', [
+			{
+				id: 'e2eComposioCred1',
+				name: 'Composio MCP account',
+				type: 'composioMcpApi',
+				data: { apiKey, baseUrl: sim.url },
+			},
+		]);
+		expect(credentials).toMatchObject({ code: 0 });
+		expect(await cluster.import('workflow', [onboardingWebhook])).toMatchObject({ code: 0 });
+		expect(
+			await cluster.command(['publish:workflow', `--id=${onboardingWebhook.id}`]),
+		).toMatchObject({
+			code: 0,
+		});
+		await cluster.start();
+	}, 600_000);
+
+	afterAll(async () => {
+		await cluster?.stop();
+		await sim?.close();
+		await postgres?.stop();
+		await redis?.stop();
+	}, 120_000);
+
+	afterEach(() => {
+		expect(sim.violations).toEqual([]);
+	});
+
+	it('300 signups, 20 in flight, 10 % repeats: every call answered, both workers busy, one instance per user', async () => {
+		const users = signups('load', 300, 30);
+		connectAll(users);
+
+		const answers = await post(users);
+
+		expect(answers.filter(Boolean)).toHaveLength(300);
+		expectOneInstanceEach(answers);
+		expect(answers.every((answer) => answer.sends === 1)).toBe(true);
+		// Both workers ran executions, and the database holds each one they say they started.
+		const started = cluster!.workers.map((worker) => cluster!.startedBy(worker));
+		expect(started.map((ids) => ids.length > 0)).toEqual([true, true]);
+		const rows = postgres!.query(
+			`SELECT id, status FROM execution_entity WHERE "workflowId" = '${onboardingWebhook.id}'`,
+		);
+		const saved = new Map(rows.map(([id, status]) => [id, status]));
+		for (const id of started.flat())
+			expect({ id, status: saved.get(id) }).toEqual({ id, status: 'success' });
+		log(`load: worker 1 ran ${started[0].length}, worker 2 ran ${started[1].length} executions`);
+	}, 300_000);
+
+	it('a shared rate limit across both workers loses no signup', async () => {
+		const users = signups('limited', 150, 0);
+		connectAll(users);
+		sim.setRateLimit({ perSecond: 40 });
+		try {
+			const answers = await post(users);
+
+			const resent = answers.filter((answer) => answer.sends > 1);
+			log(
+				`rate limit: ${sim.rateLimited} answers were 429, every signup done; ${resent.length} calls re-sent (${[...new Set(resent.flatMap((a) => a.failures))].slice(0, 3).join(' | ')})`,
+			);
+			expectOneInstanceEach(answers);
+			expect(sim.rateLimited).toBeGreaterThan(0);
+			// Lost to the limit would mean a caller told to try again: none was.
+			expect(resent.map((answer) => answer.failures)).toEqual([]);
+		} finally {
+			sim.setRateLimit(undefined);
+		}
+	}, 300_000);
+
+	it('a worker killed mid-load: calls that failed are sent again, and every user still has exactly one instance', async () => {
+		const users = signups('crash', 150, 15);
+		connectAll(users);
+		const [victim, survivor] = cluster!.workers;
+		const beforeVictim = new Set(cluster!.startedBy(victim));
+
+		const answers = await post(users, (done) => {
+			if (done === 40 && victim.child.exitCode === null) victim.child.kill('SIGKILL');
+		});
+
+		expect(victim.child.signalCode ?? victim.child.exitCode).toBe('SIGKILL');
+		expectOneInstanceEach(answers);
+		const resent = answers.filter((answer) => answer.sends > 1).length;
+		const onVictim = cluster!.startedBy(victim).filter((id) => !beforeVictim.has(id));
+		const survivorIds = new Set(cluster!.startedBy(survivor));
+		const ranTwice = onVictim.filter((id) => survivorIds.has(id)).length;
+		log(
+			`crash: ${onVictim.length} executions started on the killed worker, ${ranTwice} of them ran again on the other; ${resent} of ${users.length} calls had to be re-sent`,
+		);
+	}, 300_000);
+});
