@@ -8,8 +8,9 @@
  * 1–2 (issue 4): in n8n-core's engine, against raw axios and under a rate limit.
  * 3–5 (issue 9): in a real n8n beside its HTTP Request node: per item (with CPU profiles), under
  * rate limits (token bucket and fixed windows), and memory for 10,000 items.
+ * 6 (issue 11): the webhook onboarding in queue mode, with one worker and with two.
  *
- * Environment: BENCH_PARTS (default 1,2,3,4,5), BENCH_REPEAT (runs per row, default 3),
+ * Environment: BENCH_PARTS (default 1,2,3,4,5,6), BENCH_REPEAT (runs per row, default 3),
  * BENCH_CONCURRENCY (measurement 1's rows, default 5,10,20). Measurements 3–5 need the E2E_*
  * variables scripts/bench.sh sets (packed tarball, Node 24, n8n).
  */
@@ -27,12 +28,14 @@ import { runAxios, runNode } from './inProcess';
 import type { Contender, N8nRun, WorkflowSpec } from './inN8n';
 import { CONTENDERS, execute, prepare } from './inN8n';
 import type { InstanceCheck } from './sim';
+import type { QueueRun } from './queueMode';
+import { queueRun } from './queueMode';
 import { LocalSim, WorkerSim } from './sim';
 
 const ROOT = resolve(__dirname, '..', '..', '..');
 const RESULTS = join(ROOT, 'bench', 'RESULTS.md');
 
-const PARTS = new Set((process.env.BENCH_PARTS ?? '1,2,3,4,5').split(',').map((p) => p.trim()));
+const PARTS = new Set((process.env.BENCH_PARTS ?? '1,2,3,4,5,6').split(',').map((p) => p.trim()));
 const REPEAT = Math.max(1, Number(process.env.BENCH_REPEAT ?? 3));
 const CONCURRENCIES = (process.env.BENCH_CONCURRENCY ?? '5,10,20')
 	.split(',')
@@ -53,6 +56,8 @@ const TARGET_3 = 0.8;
 const N4 = 1000;
 const TARGET_4 = 1.2;
 const N5 = 10000;
+/** Issue 11: signups per queue-mode run (6). */
+const N6 = 300;
 
 // ── formatting ──────────────────────────────────────────────────────────────────────────────
 
@@ -663,6 +668,52 @@ async function realN8n(sections: string[], verdicts: string[]): Promise<void> {
 	}
 }
 
+// ── 6. queue mode: one worker and two ──────────────────────────────────────────────────────
+
+async function queueMode(sections: string[]): Promise<void> {
+	const missing = ['E2E_TARBALL', 'E2E_NODE24', 'E2E_N8N_BIN'].filter((name) => !process.env[name]);
+	if (missing.length > 0) {
+		sections.push(
+			`## 6. Queue mode: skipped (${missing.join(', ')} not set: run \`npm run bench\`)`,
+		);
+		return;
+	}
+	const runs: QueueRun[] = [];
+	for (const workers of [1, 2]) runs.push(await queueRun(workers, N6, 20, log));
+	const rate = (run: QueueRun) => run.signups / (run.ms / 1000);
+	const cores = tryRun('nproc', []) ?? String(cpus().length);
+	sections.push(
+		[
+			`## 6. Queue mode: the webhook onboarding, one worker and two — two workers ÷ one: **${ratio(rate(runs[1]) / rate(runs[0]))}** on ${cores} cores`,
+			'',
+			`examples/onboarding-webhook.json active in n8n's queue mode (main + workers at \`--concurrency=10\`, Redis, PostgreSQL; the queue-mode suite's own tooling, fresh for each row), ` +
+				`${N6} signups posted to its production webhook, 20 in flight, simulator latency 20 ms. Time: first post to last answer, after 20 warm-up signups. ` +
+				`On this machine main, the workers, Redis, PostgreSQL, the simulator and the client share ${cores} cores, so a second worker adds little that a second machine would.`,
+			'',
+			table(
+				[
+					'workers',
+					'signups',
+					'time',
+					'signups/s',
+					'executions per worker',
+					're-sent calls',
+					'checks',
+				],
+				runs.map((run) => [
+					String(run.workers),
+					String(run.signups),
+					sec(run.ms),
+					`**${rate(run).toFixed(1)}**`,
+					run.perWorker.join(' + '),
+					String(run.resent),
+					run.done === run.signups ? '✓ one instance each' : `✗ ${run.done}/${run.signups} done`,
+				]),
+			),
+		].join('\n'),
+	);
+}
+
 // ── 5b, cross-check: is the memory retained? ────────────────────────────────────────────────
 
 /**
@@ -748,9 +799,10 @@ async function main() {
 	}
 	if (['3', '4', '5'].some((part) => PARTS.has(part))) await realN8n(sections, verdicts);
 	if (PARTS.has('5')) await retainedHeap(sections);
+	if (PARTS.has('6')) await queueMode(sections);
 
 	const report = [
-		'# Benchmark (issues 4 and 9)',
+		'# Benchmark (issues 4, 9 and 11)',
 		'',
 		'Written by `npm run bench` (scripts/bench.sh → bench/bench.ts); not a test. Rerun it to refresh this file.',
 		'',

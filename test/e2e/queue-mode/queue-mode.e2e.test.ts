@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/require-node-api-error, @n8n/community-nodes/no-restricted-globals -- test tooling: it runs n8n in queue mode and its services on loopback; these rules are n8n Cloud's runtime rules for node code, which this file is not */
+/* eslint-disable @n8n/community-nodes/no-restricted-globals -- test tooling: it runs n8n in queue mode and its services on loopback; these rules are n8n Cloud's runtime rules for node code, which this file is not */
 /**
  * The node on n8n's distributed engine: main + two workers, Redis and PostgreSQL (all started and
  * stopped here), the webhook onboarding example active, signups posted many at once. Every call is
@@ -10,6 +10,7 @@ import { randomBytes } from 'node:crypto';
 import onboardingWebhook from '../../../examples/onboarding-webhook.json';
 import { startSimulator, type Simulator } from '../../simulator';
 import { createQueueCluster, type QueueCluster } from './cluster';
+import { type Answer, postSignups, signups } from './load';
 import { ensurePackages, startPostgres, startRedis, type Postgres, type Service } from './services';
 
 const WEBHOOK_NODE = 'Give the user an MCP instance';
@@ -26,30 +27,8 @@ const WEBHOOK_PATH = (
 const AUTH_CONFIG = 'ac_queue_github';
 const IN_FLIGHT = 20;
 
-interface Answer {
-	userId: string;
-	status: number;
-	body: Record<string, unknown>;
-	/** How many times the call was sent before it got an answer that is not a failure of n8n's. */
-	sends: number;
-	/** What the sends before the last got: a status and message, or a network error. */
-	failures: string[];
-}
-
 function log(message: string): void {
 	process.stderr.write(`[queue-mode] ${message}\n`);
-}
-
-/** `count` signups, `repeats` of them repeating an earlier user, shuffled. */
-function signups(prefix: string, count: number, repeats: number): string[] {
-	const distinct = Array.from({ length: count - repeats }, (_, i) => `${prefix}-${i}@example.com`);
-	const again = Array.from({ length: repeats }, (_, i) => distinct[(i * 7) % distinct.length]);
-	const all = [...distinct, ...again];
-	for (let i = all.length - 1; i > 0; i--) {
-		const j = randomBytes(4).readUInt32BE() % (i + 1);
-		[all[i], all[j]] = [all[j], all[i]];
-	}
-	return all;
 }
 
 describe('queue mode: main, two workers, Redis and PostgreSQL', () => {
@@ -59,43 +38,13 @@ describe('queue mode: main, two workers, Redis and PostgreSQL', () => {
 	let sim: Simulator;
 	let cluster: QueueCluster | undefined;
 
-	/**
-	 * Posts every signup, `IN_FLIGHT` at a time, as a signup client would: a call that fails (the
-	 * connection, or n8n answering 5xx for an execution that did not finish) is sent again.
-	 */
 	async function post(users: string[], onProgress?: (done: number) => void): Promise<Answer[]> {
-		const answers: Answer[] = new Array(users.length);
-		let next = 0;
-		let done = 0;
-		const worker = async () => {
-			while (next < users.length) {
-				const index = next++;
-				const userId = users[index];
-				const failures: string[] = [];
-				for (let sends = 1; ; sends++) {
-					try {
-						const response = await fetch(`${cluster!.url}/webhook/${WEBHOOK_PATH}`, {
-							method: 'POST',
-							headers: { 'content-type': 'application/json' },
-							body: JSON.stringify({ userId }),
-							signal: AbortSignal.timeout(90_000),
-						});
-						const body = (await response.json().catch(() => ({}))) as Record<string, unknown>;
-						if (response.status < 500 || sends >= 5) {
-							answers[index] = { userId, status: response.status, body, sends, failures };
-							break;
-						}
-						failures.push(`${response.status} ${JSON.stringify(body).slice(0, 200)}`);
-					} catch (error) {
-						if (sends >= 5) throw error;
-						failures.push((error as Error).message);
-					}
-				}
-				onProgress?.(++done);
-			}
-		};
-		await Promise.all(Array.from({ length: IN_FLIGHT }, worker));
-		return answers;
+		return await postSignups(
+			`${cluster!.url}/webhook/${WEBHOOK_PATH}`,
+			users,
+			IN_FLIGHT,
+			onProgress,
+		);
 	}
 
 	/** Every distinct user exactly once on the server, created once; each repeat got the existing one. */
