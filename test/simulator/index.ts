@@ -16,3 +16,11 @@ export type {
 	Simulator,
 	SimulatorOptions,
 } from './types';
+export type {
+	Delivery,
+	DeliveryOptions,
+	SubscriptionRecord,
+	TriggerInstanceRecord,
+	WebhookEvent,
+} from './triggers';
+export { EVENT_TYPES, sign, signedDelivery, TRIGGER_TYPES } from './triggers';

@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 
 import { type Answer, fail, ok } from './answers';
 import { sessionRoutes } from './sessions';
+import { triggerRoutes } from './triggers';
 import { shortId, type State } from './state';
 import type { ServerRecord } from './types';
 import {
@@ -340,4 +341,5 @@ export const ROUTES: Record<string, Handler> = {
 	...instanceRoutes,
 	...accountRoutes,
 	...sessionRoutes,
+	...triggerRoutes,
 };

@@ -9,6 +9,19 @@ import { loadSpec, type Spec } from './spec';
 import { createLimiter, type Limiter } from './limiter';
 import { isMcpPath, serveMcp } from './mcp';
 import type { SessionRecord } from './sessions';
+import {
+	accountExpiredEvent,
+	deliver,
+	type Delivery,
+	type DeliveryOptions,
+	newSecret,
+	type SubscriptionRecord,
+	triggerDisabledEvent,
+	type TriggerInstanceRecord,
+	triggerMessageEvent,
+	triggerRoutes,
+	type WebhookEvent,
+} from './triggers';
 import { State } from './state';
 import type {
 	AccountRecord,
@@ -176,6 +189,79 @@ class SimulatorServer implements Simulator {
 
 	sessionsOf(userId: string): SessionRecord[] {
 		return [...this.state.sessions.values()].filter((session) => session.user_id === userId);
+	}
+
+	get subscription(): SubscriptionRecord | undefined {
+		return this.state.subscription;
+	}
+
+	setSubscription(
+		subscription: Partial<SubscriptionRecord> & { webhook_url: string },
+	): SubscriptionRecord {
+		const at = this.state.now();
+		this.state.subscription = {
+			id: 'whs_seeded',
+			version: 'V3',
+			enabled_events: ['composio.trigger.message'],
+			secret: newSecret(),
+			created_at: at,
+			updated_at: at,
+			...subscription,
+		};
+		return this.state.subscription;
+	}
+
+	showSubscriptionSecret(show: boolean): void {
+		this.state.secretOnRead = show;
+	}
+
+	addTriggerInstance(slug: string, connectedAccountId: string): TriggerInstanceRecord {
+		const answer = triggerRoutes['POST /api/v3/trigger_instances/{slug}/upsert']({
+			params: { slug },
+			query: {},
+			body: { connected_account_id: connectedAccountId, trigger_config: {} },
+			state: this.state,
+		});
+		if (!('body' in answer)) throw new Error(answer.error.message);
+		return this.state.triggerInstances.get((answer.body as { trigger_id: string }).trigger_id)!;
+	}
+
+	triggerInstances(): TriggerInstanceRecord[] {
+		return [...this.state.triggerInstances.values()];
+	}
+
+	triggerMessage(triggerId: string, data: unknown): WebhookEvent {
+		const instance = this.state.triggerInstances.get(triggerId);
+		if (!instance) throw new Error(`no trigger instance ${triggerId}`);
+		return triggerMessageEvent(this.state, instance, data);
+	}
+
+	expireAccount(connectedAccountId: string): WebhookEvent {
+		const account = this.state.accounts.find((candidate) => candidate.id === connectedAccountId);
+		if (!account) throw new Error(`no connected account ${connectedAccountId}`);
+		return accountExpiredEvent(this.state, account);
+	}
+
+	disableTrigger(triggerId: string, reason: string): WebhookEvent {
+		const instance = this.state.triggerInstances.get(triggerId);
+		if (!instance) throw new Error(`no trigger instance ${triggerId}`);
+		return triggerDisabledEvent(this.state, instance, reason);
+	}
+
+	async deliver(event: WebhookEvent, options?: DeliveryOptions): Promise<Delivery> {
+		return await deliver(event, this.state.subscription, options);
+	}
+
+	async send(event: WebhookEvent, maxAttempts = 3): Promise<Delivery[]> {
+		const subscription = this.state.subscription;
+		if (!subscription?.enabled_events.includes(event.type)) return [];
+		const deliveries: Delivery[] = [];
+		for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+			const delivery = await deliver(event, subscription, { attempt });
+			deliveries.push(delivery);
+			if (delivery.status >= 200 && delivery.status < 300) break;
+		}
+		return deliveries;
 	}
 
 	createCount(serverId: string, userId: string): number {

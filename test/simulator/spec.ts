@@ -100,7 +100,12 @@ export class Spec {
 		this.ajv = new Ajv({ strict: false, allErrors: true });
 		addFormats(this.ajv);
 		// Composio's id formats have no definition in the spec; any non-empty string passes.
-		for (const format of ['authConfigId', 'connectedAccountId', 'toolRouterSessionId']) {
+		for (const format of [
+			'authConfigId',
+			'connectedAccountId',
+			'toolRouterSessionId',
+			'triggerInstanceId',
+		]) {
 			this.ajv.addFormat(format, (value: string) => value.length > 0);
 		}
 		this.readOperations();
@@ -329,25 +334,37 @@ function closeTopLevel(schema: JsonSchema): JsonSchema {
 
 let cached: Spec | undefined;
 
-/** The paths of the second subset the simulator serves (triggers come with the trigger node). */
-const SESSION_PATHS = /^\/api\/v3\/tool_router\/session/;
+/** The paths of the second subset the simulator serves: sessions, trigger instances and types. */
+const SERVED_PATHS = /^\/api\/v3\/(tool_router\/session|trigger_instances|triggers_types)/;
+
+/** Webhook subscriptions are not in the spec snapshot: written from Composio's API reference. */
+export const WEBHOOK_SPEC_PATH = join(
+	__dirname,
+	'..',
+	'fixtures',
+	'openapi-webhook-subscriptions-v3.json',
+);
 
 /**
- * Both subsets of Composio's spec as one document: they come from the same spec, so a path or a
- * schema both hold is the same in each.
+ * The subsets of Composio's spec as one document: they come from the same spec, so a path or a
+ * schema two of them hold is the same in each.
  */
 function mergedSpec(): JsonSchema {
 	const read = (path: string) => JSON.parse(readFileSync(path, 'utf8')) as JsonSchema;
 	const main = read(SPEC_PATH);
 	const sessions = read(SESSIONS_SPEC_PATH);
+	const webhooks = read(WEBHOOK_SPEC_PATH);
 	const sessionPaths = Object.entries(sessions.paths as object).filter(([path]) =>
-		SESSION_PATHS.test(path),
+		SERVED_PATHS.test(path),
 	);
-	const paths = { ...Object.fromEntries(sessionPaths), ...(main.paths as object) };
-	const schemas = {
-		...((sessions.components as JsonSchema | undefined)?.schemas as object),
-		...((main.components as JsonSchema | undefined)?.schemas as object),
+	const schemasOf = (spec: JsonSchema) =>
+		(spec.components as JsonSchema | undefined)?.schemas as object;
+	const paths = {
+		...Object.fromEntries(sessionPaths),
+		...(webhooks.paths as object),
+		...(main.paths as object),
 	};
+	const schemas = { ...schemasOf(sessions), ...schemasOf(webhooks), ...schemasOf(main) };
 	return { ...main, paths, components: { ...(main.components as object), schemas } };
 }
 

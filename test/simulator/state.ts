@@ -8,6 +8,7 @@ import {
 	type ServerRecord,
 } from './types';
 import type { SessionRecord } from './sessions';
+import type { SubscriptionRecord, TriggerInstanceRecord } from './triggers';
 
 const EPOCH = Date.UTC(2026, 0, 1);
 const DEFAULT_TOOLKIT = 'github';
@@ -33,6 +34,14 @@ export class State {
 
 	/** Tool Router sessions by id (see sessions.ts). */
 	sessions = new Map<string, SessionRecord>();
+
+	/** The project's one webhook subscription (see triggers.ts). */
+	subscription: SubscriptionRecord | undefined;
+
+	/** Whether GET and list show the subscription's secret (Composio's references disagree). */
+	secretOnRead = true;
+
+	triggerInstances = new Map<string, TriggerInstanceRecord>();
 
 	private creates = new Map<string, number>();
 

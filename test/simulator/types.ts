@@ -1,3 +1,10 @@
+import type {
+	Delivery,
+	DeliveryOptions,
+	SubscriptionRecord,
+	TriggerInstanceRecord,
+	WebhookEvent,
+} from './triggers';
 import type { SessionRecord } from './sessions';
 
 /** A deliberately off-spec answer, queued with `Simulator.inject`. */
@@ -161,6 +168,28 @@ export interface Simulator {
 	instancesOf(serverId: string): InstanceRecord[];
 	/** The Tool Router sessions created for a user, in order. */
 	sessionsOf(userId: string): SessionRecord[];
+	/** The project's one webhook subscription, if any. */
+	readonly subscription: SubscriptionRecord | undefined;
+	/** Seeds the project's subscription (another receiver's, say); a new secret unless given. */
+	setSubscription(
+		subscription: Partial<SubscriptionRecord> & { webhook_url: string },
+	): SubscriptionRecord;
+	/** Whether GET and list show the subscription's secret (default true); create and rotate always do. */
+	showSubscriptionSecret(show: boolean): void;
+	/** Seeds a trigger instance, as the upsert route makes it. */
+	addTriggerInstance(slug: string, connectedAccountId: string): TriggerInstanceRecord;
+	triggerInstances(): TriggerInstanceRecord[];
+	/** Events as Composio makes them; expiring and disabling change the state as Composio would. */
+	triggerMessage(triggerId: string, data: unknown): WebhookEvent;
+	expireAccount(connectedAccountId: string): WebhookEvent;
+	disableTrigger(triggerId: string, reason: string): WebhookEvent;
+	/** One signed delivery (to the subscription's URL with its secret unless told otherwise). */
+	deliver(event: WebhookEvent, options?: DeliveryOptions): Promise<Delivery>;
+	/**
+	 * As Composio sends: only when the subscription enables the event's type, again with the same
+	 * webhook-id after an answer other than 2xx, up to maxAttempts. Every attempt is returned.
+	 */
+	send(event: WebhookEvent, maxAttempts?: number): Promise<Delivery[]>;
 	/** How many times an instance was actually created (for duplicate checks). */
 	createCount(serverId: string, userId: string): number;
 	/** Limits every request from now on (undefined lifts the limit); reset() lifts it too. */
