@@ -63,6 +63,15 @@ export class ComposioMcpApi implements ICredentialType {
 			default: 'v3',
 			description: 'Both serve the same MCP requests and answers',
 		},
+		{
+			displayName: 'Webhook Signing Secret',
+			name: 'webhookSecret',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			description:
+				"Only for the Composio Trigger in Manual mode: the secret Composio shows for your project's webhook subscription. Managed mode keeps the secret itself.",
+		},
 	];
 
 	/**

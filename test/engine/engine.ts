@@ -155,7 +155,7 @@ class TestNodeTypes implements INodeTypes {
 	}
 }
 
-function additionalDataFor(
+export function additionalDataFor(
 	credentialsHelper: TestCredentialsHelper,
 	hooks: ExecutionLifecycleHooks | undefined,
 	currentNodeParameters?: INodeParameters,

@@ -9,6 +9,7 @@ import type {
 	ICredentialsDecrypted,
 	IDataObject,
 	IExecuteFunctions,
+	IHookFunctions,
 	IHttpRequestMethods,
 	ILoadOptionsFunctions,
 	IN8nHttpFullResponse,
@@ -34,7 +35,7 @@ import { apiPrefix, checkBaseUrl } from './url';
 
 export const CREDENTIAL_TYPE = 'composioMcpApi';
 
-export type ComposioContext = IExecuteFunctions | ILoadOptionsFunctions;
+export type ComposioContext = IExecuteFunctions | ILoadOptionsFunctions | IHookFunctions;
 
 export interface ComposioRequest {
 	method: IHttpRequestMethods;

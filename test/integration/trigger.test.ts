@@ -1,0 +1,465 @@
+/**
+ * The Composio Trigger under n8n-core's HookContext and WebhookContext (test/engine/trigger.ts)
+ * against the simulator: the managed subscription (create, refuse, replace and restore, give
+ * back), signed deliveries of each event type, forgeries, repeats, filters, Manual mode and the
+ * Trigger Instance option.
+ */
+import type { IDataObject, INodeParameters } from 'n8n-workflow';
+
+import { forgetDeliveries } from '../../nodes/ComposioTrigger/deliveries';
+import { dump } from '../engine/engine';
+import type { Answered } from '../engine/trigger';
+import { TriggerHarness } from '../engine/trigger';
+import { signedDelivery } from '../simulator';
+import type { WebhookEvent } from '../simulator';
+import { keyLeaks } from '../support/leaks';
+import { useSimulator } from '../support/simulator';
+
+const context = useSimulator();
+const sim = () => context.sim;
+
+const ALL_EVENTS = [
+	'composio.trigger.message',
+	'composio.connected_account.expired',
+	'composio.trigger.disabled',
+];
+
+const OTHER_RECEIVER = 'https://receiver.example.com/composio';
+
+let harnesses: TriggerHarness[] = [];
+let answers: Answered[] = [];
+
+beforeEach(() => {
+	forgetDeliveries();
+	harnesses = [];
+	answers = [];
+});
+
+afterEach(() => {
+	// Neither the API key nor a signing secret ever reaches an output or an answer.
+	const text = dump(answers, true);
+	expect(keyLeaks(text, sim().apiKey)).toEqual([]);
+	const secret = sim().subscription?.secret;
+	if (secret) expect(text).not.toContain(secret);
+});
+
+function harness(parameters: INodeParameters = {}, credentials: IDataObject = {}): TriggerHarness {
+	const made = new TriggerHarness(
+		{ events: ALL_EVENTS, ...parameters },
+		{ apiKey: sim().apiKey, baseUrl: sim().url, ...credentials },
+	);
+	harnesses.push(made);
+	return made;
+}
+
+async function receive(
+	trigger: TriggerHarness,
+	event: WebhookEvent,
+	options: Parameters<typeof signedDelivery>[2] & { secret?: string } = {},
+): Promise<Answered> {
+	const secret = options.secret ?? sim().subscription!.secret;
+	const answered = await trigger.receive(signedDelivery(event, secret, options));
+	answers.push(answered);
+	return answered;
+}
+
+function started(answered: Answered): IDataObject[] {
+	return (answered.result.workflowData?.[0] ?? []).map((item) => item.json);
+}
+
+function githubAccount(userId = 'user-1') {
+	return sim().connectAccount(userId, 'ac_github', { toolkit: 'github' });
+}
+
+function subscriptionRequests() {
+	return sim().requests.filter((request) => request.path.includes('/webhook_subscriptions'));
+}
+
+describe('Managed mode: activation', () => {
+	it("creates the project's subscription for the production URL with the chosen events", async () => {
+		const trigger = harness({ events: ['composio.connected_account.expired'] });
+		await trigger.activate();
+
+		expect(sim().subscription).toMatchObject({
+			webhook_url: trigger.url(),
+			enabled_events: ['composio.connected_account.expired'],
+			version: 'V3',
+		});
+		expect(trigger.url()).toMatch(/\/webhook\/[\w-]+\/webhook$/);
+		expect(trigger.nodeStaticData().subscription).toMatchObject({
+			id: sim().subscription!.id,
+			url: trigger.url(),
+			secret: sim().subscription!.secret,
+			createdHere: true,
+		});
+	});
+
+	it('finds its own subscription again after a restart: no second create, events brought up to date', async () => {
+		const trigger = harness({ events: ['composio.trigger.message'] });
+		await trigger.activate();
+		const { id, secret } = sim().subscription!;
+
+		const restarted = new TriggerHarness(
+			{ ...trigger.node.parameters, events: ALL_EVENTS },
+			{ apiKey: sim().apiKey, baseUrl: sim().url },
+			'trigger-wf',
+			trigger.staticData,
+		);
+		await restarted.activate();
+
+		expect(subscriptionRequests().filter((r) => r.method === 'POST')).toHaveLength(1);
+		expect(sim().subscription).toMatchObject({ id, secret, enabled_events: ALL_EVENTS });
+		expect(restarted.nodeStaticData().subscription).toMatchObject({
+			id,
+			secret,
+			createdHere: true,
+		});
+	});
+
+	it('refuses a subscription that points at another URL, naming it, and changes nothing', async () => {
+		const before = sim().setSubscription({ webhook_url: OTHER_RECEIVER });
+		const trigger = harness();
+
+		await expect(trigger.activate()).rejects.toThrow(
+			`The Composio project's webhook already points at ${OTHER_RECEIVER}`,
+		);
+		expect(sim().subscription).toEqual(before);
+		expect(subscriptionRequests().map((r) => r.method)).toEqual(['GET']);
+		expect(trigger.nodeStaticData().subscription).toBeUndefined();
+	});
+
+	it('refuses to take over a production subscription when listening for a test event', async () => {
+		const production = harness();
+		await production.activate();
+		const before = { ...sim().subscription! };
+		const testing = harness();
+
+		const refused = testing.activate(true);
+		await expect(refused).rejects.toThrow(`already points at ${production.url()}`);
+		await expect(testing.activate(true)).rejects.toMatchObject({
+			description: expect.stringContaining('Listening for a test event would take it over'),
+		});
+		expect(sim().subscription).toEqual(before);
+	});
+
+	it('with Replace, takes the subscription over and gives it back on deactivation, secret unchanged', async () => {
+		const before = sim().setSubscription({
+			webhook_url: OTHER_RECEIVER,
+			enabled_events: ['composio.trigger.message'],
+		});
+		const trigger = harness({
+			replaceExisting: true,
+			events: ['composio.connected_account.expired'],
+		});
+
+		await trigger.activate();
+		expect(sim().subscription).toMatchObject({
+			id: before.id,
+			webhook_url: trigger.url(),
+			enabled_events: ['composio.connected_account.expired'],
+			secret: before.secret,
+		});
+		expect(trigger.nodeStaticData().subscription).toMatchObject({
+			createdHere: false,
+			replaced: { url: OTHER_RECEIVER, events: ['composio.trigger.message'] },
+		});
+
+		await trigger.deactivate();
+		expect(sim().subscription).toMatchObject({
+			id: before.id,
+			webhook_url: OTHER_RECEIVER,
+			enabled_events: ['composio.trigger.message'],
+			secret: before.secret,
+		});
+		expect(trigger.nodeStaticData().subscription).toBeUndefined();
+	});
+
+	it('rotates the secret when reads do not show it, and verifies with the new one', async () => {
+		sim().showSubscriptionSecret(false);
+		const { secret } = sim().setSubscription({ webhook_url: OTHER_RECEIVER });
+		const trigger = harness({ replaceExisting: true });
+		await trigger.activate();
+
+		expect(sim().requests.some((r) => r.path.endsWith('/rotate_secret'))).toBe(true);
+		expect(sim().subscription!.secret).not.toBe(secret);
+		const account = githubAccount();
+		const answered = await receive(trigger, sim().expireAccount(account.id));
+		expect(started(answered)).toHaveLength(1);
+	});
+
+	it('deletes on deactivation the subscription it created, and only while it still points here', async () => {
+		const trigger = harness();
+		await trigger.activate();
+		await trigger.deactivate();
+		expect(sim().subscription).toBeUndefined();
+
+		await trigger.activate();
+		// Someone else took the subscription over since: it is theirs now.
+		const taken = sim().setSubscription({
+			id: sim().subscription!.id,
+			webhook_url: OTHER_RECEIVER,
+		});
+		await trigger.deactivate();
+		expect(sim().subscription).toEqual(taken);
+	});
+
+	it('says what to change in n8n when Composio refuses the webhook URL', async () => {
+		sim().inject({
+			method: 'POST',
+			path: '/api/v3/webhook_subscriptions',
+			status: 400,
+			body: {
+				error: { message: 'webhook_url must be a valid https URL', code: 1400, status: 400 },
+			},
+		});
+		const trigger = harness();
+		await expect(trigger.activate()).rejects.toMatchObject({
+			message: 'webhook_url must be a valid https URL',
+			description: expect.stringContaining("set n8n's WEBHOOK_URL"),
+		});
+	});
+});
+
+describe('Deliveries', () => {
+	it('starts one item per event type with the documented fields', async () => {
+		const trigger = harness();
+		await trigger.activate();
+		const account = githubAccount('user-7');
+		const instance = sim().addTriggerInstance('GITHUB_COMMIT_EVENT', account.id);
+
+		const message = sim().triggerMessage(instance.id, { sha: 'abc123' });
+		const [messageItem] = started(await receive(trigger, message, { attempt: 2 }));
+		expect(messageItem).toEqual({
+			event: 'composio.trigger.message',
+			id: message.id,
+			timestamp: message.timestamp,
+			attempt: 2,
+			triggerSlug: 'GITHUB_COMMIT_EVENT',
+			triggerId: instance.id,
+			userId: 'user-7',
+			connectedAccountId: account.id,
+			authConfigId: 'ac_github',
+			logId: message.metadata.log_id,
+			data: { sha: 'abc123' },
+		});
+
+		const disabled = sim().disableTrigger(instance.id, 'connected account deleted');
+		const [disabledItem] = started(await receive(trigger, disabled));
+		expect(disabledItem).toMatchObject({
+			event: 'composio.trigger.disabled',
+			id: disabled.id,
+			attempt: 1,
+			triggerSlug: 'GITHUB_COMMIT_EVENT',
+			triggerId: instance.id,
+			userId: 'user-7',
+			connectedAccountId: account.id,
+			authConfigId: null,
+			logId: null,
+			disabledReason: 'connected account deleted',
+		});
+
+		const expired = sim().expireAccount(account.id);
+		const [expiredItem] = started(await receive(trigger, expired));
+		expect(expiredItem).toMatchObject({
+			event: 'composio.connected_account.expired',
+			id: expired.id,
+			triggerSlug: null,
+			triggerId: null,
+			userId: 'user-7',
+			connectedAccountId: account.id,
+			authConfigId: 'ac_github',
+			toolkit: 'github',
+			status: 'EXPIRED',
+			statusReason: 'The refresh token was revoked',
+		});
+		expect(expiredItem.data).toMatchObject({ id: account.id, status: 'EXPIRED' });
+		expect(expiredItem.payload).toBeUndefined();
+	});
+
+	it('adds the raw payload under the option', async () => {
+		const trigger = harness({ options: { includeRawPayload: true } });
+		await trigger.activate();
+		const event = sim().expireAccount(githubAccount().id);
+		const [item] = started(await receive(trigger, event));
+		expect(item.payload).toEqual(JSON.parse(JSON.stringify(event)));
+	});
+
+	// Options made in the test: a timestamp taken at definition time would age while tests run.
+	const now = () => Math.floor(Date.now() / 1000);
+	it.each([
+		[
+			'a forged signature',
+			() => ({ signature: 'v1,Zm9yZ2VkLXNpZ25hdHVyZQ==' }),
+			'signature does not match',
+		],
+		[
+			'another secret',
+			() => ({ secret: 'whsec_not-the-projects-secret' }),
+			'signature does not match',
+		],
+		['no signature', () => ({ signature: null }), 'missing'],
+		['a timestamp 301 s old', () => ({ timestamp: now() - 301 }), 'more than 300 s'],
+		['a timestamp 301 s ahead', () => ({ timestamp: now() + 301 }), 'more than 300 s'],
+	])('answers 401 to %s and starts nothing', async (_what, options, reason) => {
+		const trigger = harness();
+		await trigger.activate();
+		const event = sim().expireAccount(githubAccount().id);
+		const answered = await receive(trigger, event, options());
+		expect(answered.status).toBe(401);
+		expect(answered.body).toEqual({ message: expect.stringContaining(reason) });
+		expect(answered.result).toEqual({ noWebhookResponse: true });
+	});
+
+	it('answers 401 to a body changed after signing', async () => {
+		const trigger = harness();
+		await trigger.activate();
+		const event = sim().expireAccount(githubAccount().id);
+		const delivery = signedDelivery(event, sim().subscription!.secret);
+		const answered = await trigger.receive({
+			...delivery,
+			rawBody: delivery.rawBody.replace('EXPIRED', 'ACTIVE'),
+		});
+		expect(answered.status).toBe(401);
+		expect(answered.result.workflowData).toBeUndefined();
+	});
+
+	it('accepts a signature keyed with the decoded whsec_ secret, among several', async () => {
+		const secret = `whsec_${Buffer.from('secret-bytes-for-test').toString('base64')}`;
+		const trigger = harness({ subscription: 'manual' }, { webhookSecret: secret });
+		const event = sim().expireAccount(githubAccount().id);
+		const good = signedDelivery(event, 'secret-bytes-for-test').headers['webhook-signature'];
+		const answered = await trigger.receive(
+			signedDelivery(event, 'unused', { signature: `v1,d3Jvbmc= ${good}` }),
+		);
+		expect(started(answered)).toHaveLength(1);
+	});
+
+	it('starts nothing for a repeated webhook-id, also after a restart', async () => {
+		const trigger = harness();
+		await trigger.activate();
+		const event = sim().expireAccount(githubAccount().id);
+
+		expect(started(await receive(trigger, event))).toHaveLength(1);
+		const again = await receive(trigger, event, { attempt: 2 });
+		expect(again.result).toEqual({ webhookResponse: { received: true, status: 'duplicate' } });
+
+		// Static data alone (what n8n saved) is enough: the process forgot.
+		forgetDeliveries();
+		const restarted = trigger.restart();
+		const afterRestart = await receive(restarted, event, { attempt: 3 });
+		expect(afterRestart.result.workflowData).toBeUndefined();
+		// And the process alone is enough: two deliveries read static data before either saved it.
+		const fresh = sim().expireAccount(githubAccount('user-2').id);
+		const racing = [trigger.restart(), trigger.restart()];
+		const raced = await Promise.all(racing.map(async (copy) => await receive(copy, fresh)));
+		expect(raced.filter((answered) => answered.result.workflowData)).toHaveLength(1);
+	});
+
+	it('answers events not chosen or filtered out with 200 and starts nothing', async () => {
+		const account = githubAccount('user-1');
+		const other = githubAccount('user-2');
+		const instance = sim().addTriggerInstance('GITHUB_COMMIT_EVENT', account.id);
+		const trigger = harness({
+			events: ['composio.trigger.message', 'composio.connected_account.expired'],
+			filters: { userIds: 'user-1, user-3', triggerSlugs: ['GITHUB_COMMIT_EVENT'] },
+		});
+		await trigger.activate();
+
+		const ignored = { webhookResponse: { received: true, status: 'ignored' } };
+		expect((await receive(trigger, sim().disableTrigger(instance.id, 'gone'))).result).toEqual(
+			ignored,
+		);
+		expect((await receive(trigger, sim().expireAccount(other.id))).result).toEqual(ignored);
+		// Trigger filters do not hold back an expired connection: it has no trigger.
+		expect(started(await receive(trigger, sim().expireAccount(account.id)))).toHaveLength(1);
+		const otherInstance = sim().addTriggerInstance('GITHUB_COMMIT_EVENT', other.id);
+		expect((await receive(trigger, sim().triggerMessage(otherInstance.id, {}))).result).toEqual(
+			ignored,
+		);
+	});
+});
+
+describe('Manual mode', () => {
+	it('refuses to activate without the signing secret in the credential', async () => {
+		const trigger = harness({ subscription: 'manual' });
+		await expect(trigger.activate()).rejects.toThrow(
+			'Manual mode needs the webhook signing secret',
+		);
+		expect(sim().requests).toEqual([]);
+	});
+
+	it('makes no subscription call and verifies with the credential’s secret', async () => {
+		const secret = 'whsec_manual-secret-from-composio';
+		const trigger = harness({ subscription: 'manual' }, { webhookSecret: secret });
+		await trigger.activate();
+		const event = sim().expireAccount(githubAccount().id);
+		expect(started(await receive(trigger, event, { secret }))).toHaveLength(1);
+		await trigger.deactivate();
+		expect(sim().requests).toEqual([]);
+	});
+});
+
+describe('Trigger Instance option', () => {
+	const withInstance = (accountId: string) => ({
+		manageTriggerInstance: true,
+		triggerSlug: 'GITHUB_COMMIT_EVENT',
+		connectedAccountId: accountId,
+		triggerConfig: '{"branch": "main"}',
+	});
+
+	it('turns the trigger on at activation, passes only its messages, turns it off at deactivation', async () => {
+		const account = githubAccount();
+		const trigger = harness(withInstance(account.id));
+		await trigger.activate();
+
+		const [instance] = sim().triggerInstances();
+		expect(instance).toMatchObject({
+			trigger_name: 'GITHUB_COMMIT_EVENT',
+			connected_account_id: account.id,
+			trigger_config: { branch: 'main' },
+			disabled_at: null,
+		});
+		expect(trigger.nodeStaticData().triggerInstance).toMatchObject({
+			id: instance.id,
+			enabledHere: true,
+		});
+		const other = sim().addTriggerInstance('GITHUB_COMMIT_EVENT', githubAccount('user-2').id);
+		expect(started(await receive(trigger, sim().triggerMessage(instance.id, {})))).toHaveLength(1);
+		expect(started(await receive(trigger, sim().triggerMessage(other.id, {})))).toHaveLength(0);
+
+		await trigger.deactivate();
+		expect(
+			sim()
+				.triggerInstances()
+				.find((i) => i.id === instance.id)!.disabled_at,
+		).not.toBeNull();
+		expect(sim().subscription).toBeUndefined();
+	});
+
+	it('leaves a trigger that was already running on at deactivation', async () => {
+		const account = githubAccount();
+		const running = sim().addTriggerInstance('GITHUB_COMMIT_EVENT', account.id);
+		const trigger = harness(withInstance(account.id));
+		await trigger.activate();
+		expect(trigger.nodeStaticData().triggerInstance).toMatchObject({
+			id: running.id,
+			enabledHere: false,
+		});
+		await trigger.deactivate();
+		expect(sim().triggerInstances()[0].disabled_at).toBeNull();
+	});
+
+	it('refuses bad input before any request, and gives the subscription back when the upsert fails', async () => {
+		const trigger = harness({ ...withInstance(' '), connectedAccountId: ' ' });
+		await expect(trigger.activate()).rejects.toThrow('Connected Account ID is empty');
+		const badConfig = harness({ ...withInstance('ca_x'), triggerConfig: '[1]' });
+		await expect(badConfig.activate()).rejects.toThrow('Trigger Config must be a JSON object');
+		expect(sim().requests).toEqual([]);
+
+		const unknownAccount = harness(withInstance('ca_missing'));
+		await expect(unknownAccount.activate()).rejects.toThrow(
+			'Connected account ca_missing not found',
+		);
+		expect(sim().subscription).toBeUndefined();
+	});
+});
