@@ -7,6 +7,7 @@
  *   docs/execution-both-outputs.png       the demo's run of it: items on both outputs
  *   docs/instance-create-parameters.png   the node's panel: Instance → Create and its options
  *   docs/mcp-client-tool-setup.png        n8n's MCP Client Tool set up for a user's MCP URL
+ *   docs/composio-trigger-parameters.png  the Composio Trigger's panel: its URLs, Managed mode, events
  *
  * Drives Debian's Chromium (/usr/bin/chromium, or $CHROMIUM_PATH) headless with playwright-core;
  * installs it with apt-get when it is missing. Waits for UI states, never for a fixed time.
@@ -368,7 +369,28 @@ async function takePictures(page, url, login, out) {
 		page.locator('[data-test-id="ndv"] [data-test-id="parameter-input-endpointUrl"]').waitFor(),
 	);
 	await save(page, out, 'mcp-client-tool-setup.png');
+
+	// examples/reconnect-expired.json: the Composio Trigger's panel (its webhook URLs, Managed mode
+	// with Replace off, the events).
+	const trigger = page.locator('[data-test-id="canvas-node"]').filter({ hasText: TRIGGER_NODE });
+	await openWorkflow(page, url, RECONNECT_EXAMPLE_ID, trigger);
+	await trigger.dblclick();
+	const triggerPanel = page.locator('[data-test-id="ndv"]');
+	await step('the Composio Trigger panel', () =>
+		triggerPanel.locator('[data-test-id="parameter-input-replaceExisting"]').waitFor(),
+	);
+	// Its webhook URLs open, on the production one: what Managed mode registers at Composio.
+	await triggerPanel.getByText('Webhook URLs', { exact: true }).click();
+	await step('the production URL', async () => {
+		await triggerPanel.getByText('Production URL', { exact: true }).click();
+		await triggerPanel.getByText('/webhook/', { exact: false }).first().waitFor();
+	});
+	await save(page, out, 'composio-trigger-parameters.png');
 }
+
+/** What the trigger picture shows: examples/reconnect-expired.json's Composio Trigger. */
+const RECONNECT_EXAMPLE_ID = 'exReconnect';
+const TRIGGER_NODE = 'Connection expired';
 
 /** What the MCP Client Tool picture shows: examples/agent-with-user-mcp.json's tool node. */
 const AGENT_EXAMPLE_ID = 'exAgentWithUserMcp';

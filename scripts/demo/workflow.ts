@@ -7,6 +7,7 @@
 export const COMPOSIO_NODE_TYPES = [
 	'n8n-nodes-composio-mcp.composioMcp',
 	'n8n-nodes-composio-mcp.composioMcpTool',
+	'n8n-nodes-composio-mcp.composioTrigger',
 ];
 
 export interface SampleUser {

@@ -1,7 +1,8 @@
-import type { INode, INodeParameters } from 'n8n-workflow';
+import type { INode, INodeParameters, INodeTypeDescription } from 'n8n-workflow';
 import { NodeHelpers } from 'n8n-workflow';
 
 import { ComposioMcp } from '../../nodes/ComposioMcp/ComposioMcp.node';
+import { ComposioTrigger } from '../../nodes/ComposioTrigger/ComposioTrigger.node';
 import agentExample from '../../examples/ai-agent-tool.json';
 import agentWithUserMcp from '../../examples/agent-with-user-mcp.json';
 import bulkOnboarding from '../../examples/bulk-onboarding.json';
@@ -10,6 +11,7 @@ import onboardingErrorOutput from '../../examples/onboarding-error-output.json';
 import onboardingWebhook from '../../examples/onboarding-webhook.json';
 import onboarding from '../../examples/onboarding.json';
 import onboardingSessions from '../../examples/onboarding-sessions.json';
+import reconnectExpired from '../../examples/reconnect-expired.json';
 import agentTool from './workflows/agent-tool.json';
 import hostile from './workflows/hostile.json';
 import mcpChain from './workflows/mcp-chain.json';
@@ -33,6 +35,7 @@ const FILES: Array<[string, WorkflowFile]> = [
 	['examples/ai-agent-tool.json', agentExample],
 	['examples/onboarding-sessions.json', onboardingSessions],
 	['examples/agent-with-user-mcp.json', agentWithUserMcp],
+	['examples/reconnect-expired.json', reconnectExpired],
 	['test/e2e/workflows/server-lifecycle.json', serverLifecycle],
 	['test/e2e/workflows/stop-workflow.json', stopWorkflow],
 	['test/e2e/workflows/agent-tool.json', agentTool],
@@ -41,7 +44,11 @@ const FILES: Array<[string, WorkflowFile]> = [
 	['test/e2e/workflows/session-lifecycle.json', sessionLifecycle],
 ];
 
-const description = new ComposioMcp().description;
+const DESCRIPTIONS: Record<string, INodeTypeDescription> = {
+	'n8n-nodes-composio-mcp.composioMcp': new ComposioMcp().description,
+	'n8n-nodes-composio-mcp.composioMcpTool': new ComposioMcp().description,
+	'n8n-nodes-composio-mcp.composioTrigger': new ComposioTrigger().description,
+};
 
 /**
  * What the editor does with a workflow file on import, checked without starting n8n: the end-to-end
@@ -54,6 +61,11 @@ describe.each(FILES)('%s, as the editor imports it', (_file, workflow) => {
 		expect(new Set(names).size).toBe(names.length);
 		expect(new Set(workflow.nodes.map((node) => node.id)).size).toBe(names.length);
 		expect(workflow.id.length).toBeLessThanOrEqual(21);
+		// n8n 1.x saves a workflow's static data (where the Composio Trigger keeps its subscription
+		// and signing secret) only for ids of at most 16 characters.
+		if (workflow.nodes.some((node) => node.type === 'n8n-nodes-composio-mcp.composioTrigger')) {
+			expect(workflow.id.length).toBeLessThanOrEqual(16);
+		}
 		for (const [from, outputs] of Object.entries(workflow.connections)) {
 			expect(names).toContain(from);
 			for (const target of Object.values(outputs).flat(2)) expect(names).toContain(target.node);
@@ -61,15 +73,12 @@ describe.each(FILES)('%s, as the editor imports it', (_file, workflow) => {
 	});
 
 	// The tool variant n8n generates has the same parameters (plus its tool description).
-	const composioNodes = workflow.nodes.filter((node) =>
-		['n8n-nodes-composio-mcp.composioMcp', 'n8n-nodes-composio-mcp.composioMcpTool'].includes(
-			node.type,
-		),
-	);
+	const composioNodes = workflow.nodes.filter((node) => node.type in DESCRIPTIONS);
 
 	it.each(composioNodes.map((node) => [node.name, node]))(
 		'"%s" keeps every parameter it sets and has no parameter issues',
 		(_name, node) => {
+			const description = DESCRIPTIONS[node.type];
 			// n8n adds the tool variant's description (Set Automatically, or Set Manually with a text).
 			const { descriptionType, toolDescription, ...parameters } =
 				node.parameters as INodeParameters;

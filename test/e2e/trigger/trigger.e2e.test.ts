@@ -1,0 +1,333 @@
+/**
+ * The Composio Trigger in a real n8n, 2.x and 1.x (`n8n start`, the packed package installed as a community
+ * package), activated and deactivated through n8n's REST API as the editor does it, with the
+ * simulator as Composio: its subscription, its signed deliveries. Each workflow reports the items
+ * it got to a capture server on loopback, and n8n's own execution list says how many ran.
+ */
+import { randomBytes } from 'node:crypto';
+
+import reconnectExpired from '../../../examples/reconnect-expired.json';
+import { keyLeaks } from '../../support/leaks';
+import { startSimulator, type Simulator, type WebhookEvent } from '../../simulator';
+import { loginAsOwner, N8n, type RunningN8n } from '../n8n';
+import { type Capture, startCapture } from './capture';
+
+const CREDENTIAL = { id: 'e2eComposioCred1', name: 'Composio MCP account' };
+const ALL_EVENTS = [
+	'composio.trigger.message',
+	'composio.connected_account.expired',
+	'composio.trigger.disabled',
+];
+
+interface Node {
+	id: string;
+	name: string;
+	type: string;
+	typeVersion: number;
+	position: [number, number];
+	parameters: Record<string, unknown>;
+	webhookId?: string;
+	credentials?: Record<string, { id: string; name: string }>;
+}
+
+interface WorkflowFile {
+	id: string;
+	name: string;
+	nodes: Node[];
+	connections: Record<
+		string,
+		{ main: Array<Array<{ node: string; type: string; index: number }>> }
+	>;
+	[key: string]: unknown;
+}
+
+/** An HTTP Request node that posts each item it gets to the capture server at `/<name>`. */
+function reporter(name: string, captureUrl: string, id: string): Node {
+	return {
+		id,
+		name: 'Report',
+		type: 'n8n-nodes-base.httpRequest',
+		typeVersion: 4.2,
+		position: [480, 0],
+		parameters: {
+			method: 'POST',
+			url: `${captureUrl}/${name}`,
+			sendBody: true,
+			specifyBody: 'json',
+			jsonBody: '={{ JSON.stringify($json) }}',
+			options: {},
+		},
+	};
+}
+
+/** Composio Trigger → Report, under a webhook id of its own. */
+function triggerWorkflow(
+	id: string,
+	parameters: Record<string, unknown>,
+	captureUrl: string,
+): WorkflowFile {
+	return {
+		id,
+		name: `Composio Trigger ${id}`,
+		active: false,
+		settings: { executionOrder: 'v1' },
+		nodes: [
+			{
+				id: `${id}-trigger`,
+				name: 'Composio Trigger',
+				type: 'n8n-nodes-composio-mcp.composioTrigger',
+				typeVersion: 1,
+				position: [0, 0],
+				webhookId: hookOf(id),
+				parameters,
+				credentials: { composioMcpApi: CREDENTIAL },
+			},
+			reporter(id, captureUrl, `${id}-report`),
+		],
+		connections: {
+			'Composio Trigger': { main: [[{ node: 'Report', type: 'main', index: 0 }]] },
+		},
+	};
+}
+
+function hookOf(workflowId: string): string {
+	return `${workflowId.toLowerCase().padEnd(8, '0').slice(0, 8)}-1111-4111-8111-111111111111`;
+}
+
+/** The example as users import it, with a Report node after its last node. */
+function reportingExample(captureUrl: string): WorkflowFile {
+	const example = structuredClone(reconnectExpired) as unknown as WorkflowFile;
+	example.nodes.push({
+		...reporter('reconnect', captureUrl, 'b0b0b0b0-0000-4000-8000-000000000001'),
+		position: [960, 0],
+	});
+	example.connections['Message to the user'] = {
+		main: [[{ node: 'Report', type: 'main', index: 0 }]],
+	};
+	return example;
+}
+
+const apiKey = `e2e_key_${randomBytes(16).toString('hex')}`;
+let sim: Simulator;
+let capture: Capture;
+let n8n: N8n;
+let running: RunningN8n;
+let cookie: string;
+
+async function rest(method: string, path: string, body?: unknown) {
+	const response = await fetch(`${running.url}/rest${path}`, {
+		method,
+		headers: { cookie, 'content-type': 'application/json' },
+		body: body === undefined ? undefined : JSON.stringify(body),
+	});
+	const text = await response.text();
+	// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the tests read whatever JSON came back
+	return { status: response.status, json: JSON.parse(text || '{}') as Record<string, any> };
+}
+
+/** As the editor's Publish/Activate (n8n 2.x activates a version; 1.123 has the same route). */
+async function activate(workflowId: string) {
+	const workflow = await rest('GET', `/workflows/${workflowId}`);
+	return await rest('POST', `/workflows/${workflowId}/activate`, {
+		versionId: workflow.json.data.versionId,
+	});
+}
+
+async function deactivate(workflowId: string) {
+	return await rest('POST', `/workflows/${workflowId}/deactivate`, {});
+}
+
+/** How many executions n8n has of a workflow, from its own execution list. */
+async function executionCount(workflowId: string): Promise<number> {
+	const filter = encodeURIComponent(JSON.stringify({ workflowId }));
+	const answer = await rest('GET', `/executions?filter=${filter}`);
+	expect(answer.status).toBe(200);
+	return (answer.json.data.results as unknown[]).length;
+}
+
+function productionUrl(workflowId: string): string {
+	return `${running.url}/webhook/${hookOf(workflowId)}/webhook`;
+}
+
+/** Sends as Composio does and expects the one delivery to be answered 200. */
+async function send(event: WebhookEvent) {
+	const deliveries = await sim.send(event);
+	// The body says why when n8n refused (the node's 401 names the reason).
+	expect(deliveries.map((delivery) => [delivery.status, delivery.body])).toEqual([
+		[200, expect.any(String)],
+	]);
+}
+
+beforeAll(async () => {
+	sim = await startSimulator({ apiKey });
+	capture = await startCapture();
+	n8n = await N8n.create();
+	expect(
+		await n8n.import('credentials', [
+			{ ...CREDENTIAL, type: 'composioMcpApi', data: { apiKey, baseUrl: sim.url } },
+		]),
+	).toMatchObject({ code: 0 });
+	const workflows = [
+		triggerWorkflow('TrigA', { events: ALL_EVENTS }, capture.url),
+		triggerWorkflow('TrigB', { events: ALL_EVENTS }, capture.url),
+		triggerWorkflow('TrigC', { events: ALL_EVENTS, replaceExisting: true }, capture.url),
+		reportingExample(capture.url),
+	];
+	expect(await n8n.import('workflow', workflows)).toMatchObject({ code: 0 });
+	running = await n8n.start();
+	cookie = await loginAsOwner(running.url);
+}, 240_000);
+
+afterAll(async () => {
+	await running?.stop();
+	await capture?.close();
+	await sim?.close();
+	n8n?.dispose();
+});
+
+afterEach(() => {
+	expect(sim.violations).toEqual([]);
+	const secret = sim.subscription?.secret;
+	for (const printed of n8n.transcript) {
+		expect(keyLeaks(printed, apiKey)).toEqual([]);
+		if (secret) expect(printed).not.toContain(secret);
+	}
+});
+
+describe('Composio Trigger in real n8n', () => {
+	const github = () => sim.connectAccount('user-e2e', 'ac_github_e2e', { toolkit: 'github' });
+
+	it("on activation points the project's subscription at the workflow's production URL", async () => {
+		expect(await activate('TrigA')).toMatchObject({ status: 200 });
+		expect(sim.subscription).toMatchObject({
+			webhook_url: productionUrl('TrigA'),
+			enabled_events: ALL_EVENTS,
+		});
+	});
+
+	it('starts one execution per signed event of each type, with the documented output', async () => {
+		const account = github();
+		const instance = sim.addTriggerInstance('GITHUB_COMMIT_EVENT', account.id);
+		const before = await executionCount('TrigA');
+
+		const message = sim.triggerMessage(instance.id, { sha: 'e2e-sha' });
+		await send(message);
+		const disabled = sim.disableTrigger(instance.id, 'connected account deleted');
+		await send(disabled);
+		const expired = sim.expireAccount(account.id);
+		await send(expired);
+
+		const items = await capture.waitFor('TrigA', 3);
+		const byEvent = Object.fromEntries(items.map((item) => [item.event, item]));
+		expect(byEvent['composio.trigger.message']).toEqual({
+			event: 'composio.trigger.message',
+			id: message.id,
+			timestamp: message.timestamp,
+			attempt: 1,
+			triggerSlug: 'GITHUB_COMMIT_EVENT',
+			triggerId: instance.id,
+			userId: 'user-e2e',
+			connectedAccountId: account.id,
+			authConfigId: 'ac_github_e2e',
+			logId: message.metadata.log_id,
+			data: { sha: 'e2e-sha' },
+		});
+		expect(byEvent['composio.trigger.disabled']).toMatchObject({
+			id: disabled.id,
+			triggerId: instance.id,
+			disabledReason: 'connected account deleted',
+		});
+		expect(byEvent['composio.connected_account.expired']).toMatchObject({
+			id: expired.id,
+			userId: 'user-e2e',
+			connectedAccountId: account.id,
+			toolkit: 'github',
+			status: 'EXPIRED',
+			statusReason: 'The refresh token was revoked',
+		});
+		expect(await executionCount('TrigA')).toBe(before + 3);
+	});
+
+	it('answers a forged signature 401 and a repeated delivery 200, and starts neither', async () => {
+		const before = await executionCount('TrigA');
+		const reported = capture.received('TrigA').length;
+		const forged = sim.expireAccount(github().id);
+		const refused = await sim.deliver(forged, { secret: 'whsec_forged-by-someone-else' });
+		expect(refused.status).toBe(401);
+
+		const event = sim.expireAccount(github().id);
+		await send(event);
+		await capture.waitFor('TrigA', reported + 1);
+		const repeated = await sim.deliver(event, { attempt: 2 });
+		expect(repeated.status).toBe(200);
+		expect(JSON.parse(repeated.body)).toEqual({ received: true, status: 'duplicate' });
+
+		// A marker after both: once it is reported, anything they had started would be too.
+		const marker = sim.expireAccount(github().id);
+		await send(marker);
+		const items = await capture.waitFor('TrigA', reported + 2);
+		expect(items.slice(reported).map((item) => item.id)).toEqual([event.id, marker.id]);
+		expect(await executionCount('TrigA')).toBe(before + 2);
+	});
+
+	it('refuses a second workflow in managed mode without Replace; the first keeps receiving', async () => {
+		const before = { ...sim.subscription! };
+		const refused = await activate('TrigB');
+		expect(refused.status).toBeGreaterThanOrEqual(400);
+		expect(JSON.stringify(refused.json)).toContain(
+			`The Composio project's webhook already points at ${productionUrl('TrigA')}`,
+		);
+		expect(sim.subscription).toEqual(before);
+
+		const reported = capture.received('TrigA').length;
+		const event = sim.expireAccount(github().id);
+		await send(event);
+		expect((await capture.waitFor('TrigA', reported + 1)).at(-1)).toMatchObject({ id: event.id });
+		expect(capture.received('TrigB')).toEqual([]);
+	});
+
+	it('with Replace takes the subscription over, and gives it back to the first on deactivation', async () => {
+		const before = { ...sim.subscription! };
+		expect(await activate('TrigC')).toMatchObject({ status: 200 });
+		expect(sim.subscription).toMatchObject({ id: before.id, webhook_url: productionUrl('TrigC') });
+		const taken = sim.expireAccount(github().id);
+		await send(taken);
+		expect((await capture.waitFor('TrigC', 1))[0]).toMatchObject({ id: taken.id });
+
+		expect(await deactivate('TrigC')).toMatchObject({ status: 200 });
+		expect(sim.subscription).toEqual({ ...before, updated_at: expect.any(String) });
+		const reported = capture.received('TrigA').length;
+		const back = sim.expireAccount(github().id);
+		await send(back);
+		expect((await capture.waitFor('TrigA', reported + 1)).at(-1)).toMatchObject({ id: back.id });
+		expect(capture.received('TrigC')).toHaveLength(1);
+	});
+
+	it('removes the subscription it created when the workflow is deactivated', async () => {
+		expect(await deactivate('TrigA')).toMatchObject({ status: 200 });
+		expect(sim.subscription).toBeUndefined();
+	});
+
+	it('runs examples/reconnect-expired.json: an expired connection gets a connect link and a message', async () => {
+		expect(await activate(reconnectExpired.id)).toMatchObject({ status: 200 });
+		expect(sim.subscription).toMatchObject({
+			webhook_url: `${running.url}/webhook/${reconnectExpired.nodes[0].webhookId}/webhook`,
+			enabled_events: ['composio.connected_account.expired'],
+		});
+		const account = sim.connectAccount('ada@example.com', 'ac_gmail_e2e', { toolkit: 'gmail' });
+		await send(sim.expireAccount(account.id));
+
+		const [message] = await capture.waitFor('reconnect', 1);
+		expect(message).toMatchObject({
+			to: 'ada@example.com',
+			subject: 'Your gmail connection expired',
+			text: expect.stringMatching(
+				/^Your gmail connection stopped working \(The refresh token was revoked\)\. Connect it again here: http:\/\/127\.0\.0\.1:\d+\/link\/lt_\w+$/,
+			),
+		});
+		const [session] = sim.sessionsOf('ada@example.com');
+		expect(session.enable).toEqual(['gmail']);
+		expect(await deactivate(reconnectExpired.id)).toMatchObject({ status: 200 });
+		expect(sim.subscription).toBeUndefined();
+	});
+});
