@@ -76,7 +76,8 @@ export class ComposioTrigger implements INodeType {
 		icon: { light: 'file:../../icons/composio.svg', dark: 'file:../../icons/composio.dark.svg' },
 		group: ['trigger'],
 		version: 1,
-		subtitle: '={{ $parameter["subscription"] === "manual" ? "Manual webhook" : "Managed webhook" }}',
+		subtitle:
+			'={{ $parameter["subscription"] === "manual" ? "Manual webhook" : "Managed webhook" }}',
 		description:
 			"Starts the workflow on Composio's signed events: app triggers, expired connections, disabled triggers",
 		defaults: { name: 'Composio Trigger' },
@@ -118,6 +119,12 @@ export class ComposioTrigger implements INodeType {
 						});
 					}
 				}
+				const events = this.getNodeParameter('events', []) as string[];
+				if (events.length === 0) {
+					throw new NodeOperationError(node, 'Choose at least one event', {
+						description: 'Events is empty: the workflow would never start.',
+					});
+				}
 				if (!managed && !withInstance) return true;
 				// Checked before any request: a bad input changes nothing in Composio.
 				const instanceSetup = withInstance ? triggerInstanceSetup(this) : undefined;
@@ -128,7 +135,7 @@ export class ComposioTrigger implements INodeType {
 					if (!url) throw new NodeOperationError(node, 'n8n gave this node no webhook URL');
 					state.subscription = (await activateSubscription(client, node, {
 						url,
-						events: this.getNodeParameter('events') as string[],
+						events,
 						replace: this.getNodeParameter('replaceExisting', false) as boolean,
 						testing: this.getMode() === 'manual',
 						previous: state.subscription,
@@ -136,7 +143,10 @@ export class ComposioTrigger implements INodeType {
 				}
 				if (instanceSetup) {
 					const instance = await settle(
-						activateTriggerInstance(client, { ...instanceSetup, previous: state.triggerInstance }),
+						activateTriggerInstance(client, node, {
+							...instanceSetup,
+							previous: state.triggerInstance,
+						}),
 					);
 					if (!instance.ok) {
 						// Activation fails as a whole: give the subscription back first.
@@ -153,15 +163,20 @@ export class ComposioTrigger implements INodeType {
 
 			async delete(this: IHookFunctions): Promise<boolean> {
 				const state = this.getWorkflowStaticData('node') as NodeState;
-				if (!state.subscription && !state.triggerInstance) return true;
+				const { triggerInstance, subscription } = state;
+				if (!subscription && !triggerInstance) return true;
 				const client = await ComposioClient.create(this);
-				if (state.triggerInstance) {
-					await deactivateTriggerInstance(client, state.triggerInstance);
-					delete state.triggerInstance;
-				}
-				if (state.subscription) {
-					await deactivateSubscription(client, state.subscription);
-					delete state.subscription;
+				// Both are given back even when one fails; what failed stays noted for the next try.
+				const instanceOff = triggerInstance
+					? await settle(deactivateTriggerInstance(client, triggerInstance))
+					: undefined;
+				if (instanceOff?.ok) delete state.triggerInstance;
+				const subscriptionBack = subscription
+					? await settle(deactivateSubscription(client, subscription))
+					: undefined;
+				if (subscriptionBack?.ok) delete state.subscription;
+				for (const step of [subscriptionBack, instanceOff]) {
+					if (step && !step.ok) throw step.error;
 				}
 				return true;
 			},
@@ -175,7 +190,18 @@ export class ComposioTrigger implements INodeType {
 			? request.rawBody
 			: Buffer.from(JSON.stringify(this.getBodyData()));
 
-		const secret = await signingSecret(this);
+		const read = await settle(signingSecret(this));
+		if (!read.ok) {
+			// Answered here: an error thrown from webhook() would make n8n start a failed execution.
+			this.logger.error('Composio Trigger could not read its signing secret', {
+				error: read.error instanceof Error ? read.error.message : String(read.error),
+			});
+			this.getResponseObject()
+				.status(500)
+				.json({ message: 'The Composio Trigger could not read its signing secret' });
+			return { noWebhookResponse: true };
+		}
+		const secret = read.value;
 		const verdict = secret
 			? verifySignature(
 					{

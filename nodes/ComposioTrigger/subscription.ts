@@ -51,21 +51,34 @@ function sameEvents(a: string[], b: string[]): boolean {
 	return a.length === b.length && a.every((event) => b.includes(event));
 }
 
-export async function projectSubscription(
-	client: ComposioClient,
-): Promise<Subscription | undefined> {
+/** The project's subscriptions (Composio allows one per project today; its changelog says more may come). */
+async function projectSubscriptions(client: ComposioClient): Promise<Subscription[]> {
 	const answer = await client.request({ method: 'GET', path: '/webhook_subscriptions' });
 	const items = Array.isArray(answer.items) ? (answer.items as IDataObject[]) : [];
-	return items.length > 0 ? subscriptionOf(items[0]) : undefined;
+	return items.map(subscriptionOf);
 }
 
-async function secretOf(client: ComposioClient, subscription: Subscription, known?: string) {
-	if (known) return known;
+/**
+ * The signing secret of a subscription of this node's own: as a read shows it (Composio's word),
+ * else as this node kept it, else a new one (nobody else receives from this subscription).
+ */
+async function secretOf(
+	client: ComposioClient,
+	node: INode,
+	subscription: Subscription,
+	kept?: string,
+): Promise<string> {
 	if (usableSecret(subscription.secret)) return subscription.secret;
+	if (kept) return kept;
 	const rotated = await client.request({
 		method: 'POST',
 		path: buildPath('/webhook_subscriptions/{id}/rotate_secret', { id: subscription.id }),
 	});
+	if (!usableSecret(rotated.secret as string | undefined)) {
+		throw new NodeOperationError(node, 'Composio gave the subscription no signing secret', {
+			description: 'Without it no delivery could be verified. Activate the workflow again.',
+		});
+	}
 	return String(rotated.secret);
 }
 
@@ -102,6 +115,15 @@ export interface Activation {
 	previous: ManagedSubscription | undefined;
 }
 
+function elsewhere(node: INode, url: string, description: string[]): NodeOperationError {
+	return new NodeOperationError(node, `The Composio project's webhook already points at ${url}`, {
+		description: [
+			"Composio sends all of a project's events to one webhook URL, and another receiver has it.",
+			...description,
+		].join(' '),
+	});
+}
+
 /** Points the project's subscription at this node; returns what static data is to keep. */
 export async function activateSubscription(
 	client: ComposioClient,
@@ -109,8 +131,33 @@ export async function activateSubscription(
 	activation: Activation,
 ): Promise<ManagedSubscription> {
 	const { url, events, replace, testing, previous } = activation;
-	const existing = await projectSubscription(client);
+	const subscriptions = await projectSubscriptions(client);
 
+	// This node's own: at its URL, or the one it set up at its old URL (n8n's address changed).
+	const own =
+		subscriptions.find((subscription) => subscription.webhook_url === url) ??
+		subscriptions.find(
+			(subscription) =>
+				subscription.id === previous?.id && subscription.webhook_url === previous.url,
+		);
+	if (own) {
+		const changes = {
+			...(own.webhook_url === url ? {} : { webhook_url: url }),
+			...(sameEvents(own.enabled_events, events) ? {} : { enabled_events: events }),
+		};
+		if (Object.keys(changes).length > 0) await update(client, own.id, changes);
+		// Keep what the activation that set it up noted (n8n restarting, the workflow saved again).
+		const earlier = previous?.id === own.id ? previous : undefined;
+		return {
+			id: own.id,
+			url,
+			secret: await secretOf(client, node, own, earlier?.secret),
+			createdHere: earlier?.createdHere ?? true,
+			...(earlier?.replaced ? { replaced: earlier.replaced } : {}),
+		};
+	}
+
+	const [existing] = subscriptions;
 	if (!existing) {
 		const created = await settle(
 			client.request({
@@ -124,54 +171,44 @@ export async function activateSubscription(
 			}),
 		);
 		if (!created.ok) throw withHttpsHint(created.error, true);
-		const { value } = created;
-		return { id: String(value.id), url, secret: String(value.secret), createdHere: true };
-	}
-
-	if (existing.webhook_url === url) {
-		// Ours already: an earlier activation, or n8n restarting. Keep what that activation noted.
-		if (!sameEvents(existing.enabled_events, events)) {
-			await update(client, existing.id, { enabled_events: events });
-		}
-		const ownEarlier = previous?.id === existing.id ? previous : undefined;
+		const subscription = subscriptionOf(created.value);
 		return {
-			id: existing.id,
+			id: subscription.id,
 			url,
-			secret: await secretOf(client, existing, ownEarlier?.secret),
-			createdHere: ownEarlier?.createdHere ?? true,
-			...(ownEarlier?.replaced ? { replaced: ownEarlier.replaced } : {}),
+			secret: await secretOf(client, node, subscription),
+			createdHere: true,
 		};
 	}
 
-	if (!replace) {
-		throw new NodeOperationError(
-			node,
-			`The Composio project's webhook already points at ${existing.webhook_url}`,
-			{
-				description: [
-					"Composio sends all of a project's events to one webhook URL, and another receiver has it.",
-					testing
-						? 'Listening for a test event would take it over from that receiver.'
-						: 'Activating this workflow would take it over from that receiver.',
-					'Tick "Replace the Project\'s Webhook (Other Receivers Stop)" to take it over until this',
-					'node stops (it is then given back), or use Manual mode with a webhook you route yourself.',
-				].join(' '),
-			},
-		);
+	if (testing) {
+		throw elsewhere(node, existing.webhook_url, [
+			'Listening for a test event never takes it over, even with Replace ticked: deactivate the',
+			'workflow that has it while you test, or test this node with mock data.',
+		]);
 	}
-
-	const replaced = previous?.replaced ?? {
-		url: existing.webhook_url,
-		events: existing.enabled_events,
-	};
+	if (!replace) {
+		throw elsewhere(node, existing.webhook_url, [
+			'Tick "Replace the Project\'s Webhook (Other Receivers Stop)" to take it over until this',
+			'workflow is deactivated (it is then given back), or use Manual mode with a webhook you route',
+			'yourself.',
+		]);
+	}
+	if (!usableSecret(existing.secret)) {
+		// Taking it over would need a new secret, which the receiver it goes back to would not know.
+		throw elsewhere(node, existing.webhook_url, [
+			'Composio does not show its signing secret, so taking it over would need a new one, and that',
+			'receiver could no longer verify its events once it is given back. Remove that subscription in',
+			'Composio first, or use Manual mode.',
+		]);
+	}
+	// The secret stays: the receiver it goes back to keeps verifying with it.
 	await update(client, existing.id, { webhook_url: url, enabled_events: events });
 	return {
 		id: existing.id,
 		url,
-		// Read before any rotation: the receiver it goes back to keeps its secret if reads show it.
-		secret: await secretOf(client, existing),
+		secret: existing.secret,
 		createdHere: false,
-		replaced,
+		replaced: { url: existing.webhook_url, events: existing.enabled_events },
 	};
 }
 
@@ -184,8 +221,10 @@ export async function deactivateSubscription(
 	client: ComposioClient,
 	managed: ManagedSubscription,
 ): Promise<void> {
-	const existing = await projectSubscription(client);
-	if (!existing || existing.id !== managed.id || existing.webhook_url !== managed.url) return;
+	const existing = (await projectSubscriptions(client)).find(
+		(subscription) => subscription.id === managed.id,
+	);
+	if (!existing || existing.webhook_url !== managed.url) return;
 	if (managed.replaced) {
 		await update(client, existing.id, {
 			webhook_url: managed.replaced.url,

@@ -55,6 +55,9 @@ export class TriggerHarness {
 
 	private workflow: Workflow;
 
+	/** A test listen's own copy of the workflow: n8n starts each with empty static data. */
+	private testWorkflow: Workflow | undefined;
+
 	constructor(
 		parameters: INodeParameters,
 		private readonly credentials: ICredentialDataDecryptedObject,
@@ -132,13 +135,19 @@ export class TriggerHarness {
 		} as IWebhookData;
 	}
 
-	private hookContext(test: boolean): IHookFunctions {
+	private workflowFor(test: boolean): Workflow {
+		if (!test) return this.workflow;
+		this.testWorkflow ??= this.newWorkflow({});
+		return this.testWorkflow;
+	}
+
+	private hookContext(test: boolean, mode = test ? 'manual' : 'trigger'): IHookFunctions {
 		const additionalData = additionalDataFor(getEngine().credentialsHelper, undefined);
 		return new HookContext(
-			this.workflow,
+			this.workflowFor(test),
 			this.node,
 			additionalData,
-			test ? 'manual' : 'trigger',
+			mode as 'manual' | 'trigger' | 'internal',
 			test ? 'manual' : 'activate',
 			this.webhookData(test),
 		) as unknown as IHookFunctions;
@@ -148,15 +157,22 @@ export class TriggerHarness {
 		return this.hookContext(test).getNodeWebhookUrl('default')!;
 	}
 
-	/** As n8n activates a webhook: create() only when checkExists() says it is missing. */
+	/**
+	 * As n8n activates a webhook: create() only when checkExists() says it is missing. A test listen
+	 * (`test`) starts on a fresh copy of the workflow with empty static data, as n8n's does.
+	 */
 	async activate(test = false): Promise<void> {
+		if (test) this.testWorkflow = this.newWorkflow({});
 		const context = this.hookContext(test);
 		const methods = this.trigger.webhookMethods.default;
 		if (!(await methods.checkExists.call(context))) await methods.create.call(context);
 	}
 
+	/** Deactivation, or the end of a test listen (n8n removes test webhooks in mode 'internal'). */
 	async deactivate(test = false): Promise<void> {
-		await this.trigger.webhookMethods.default.delete.call(this.hookContext(test));
+		await this.trigger.webhookMethods.default.delete.call(
+			this.hookContext(test, test ? 'internal' : 'trigger'),
+		);
 	}
 
 	/** One delivery through webhook(), with a request and response shaped as n8n's. */
@@ -193,7 +209,7 @@ export class TriggerHarness {
 			httpResponse: response,
 		} as unknown as ConstructorParameters<typeof WebhookContext>[2];
 		const context = new WebhookContext(
-			this.workflow,
+			this.workflowFor(test),
 			this.node,
 			additionalData,
 			test ? 'manual' : 'webhook',

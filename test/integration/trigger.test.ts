@@ -28,20 +28,33 @@ const OTHER_RECEIVER = 'https://receiver.example.com/composio';
 
 let harnesses: TriggerHarness[] = [];
 let answers: Answered[] = [];
+let errors: unknown[] = [];
 
 beforeEach(() => {
 	forgetDeliveries();
 	harnesses = [];
 	answers = [];
+	errors = [];
 });
 
 afterEach(() => {
-	// Neither the API key nor a signing secret ever reaches an output or an answer.
-	const text = dump(answers, true);
+	// Neither the API key nor a signing secret ever reaches an output, an answer or an error.
+	const text = dump({ answers, errors }, true);
 	expect(keyLeaks(text, sim().apiKey)).toEqual([]);
 	const secret = sim().subscription?.secret;
 	if (secret) expect(text).not.toContain(secret);
 });
+
+/** The error an activation or deactivation failed with (kept for the leak check). */
+async function failure(promise: Promise<unknown>): Promise<Record<string, unknown>> {
+	const error = await promise.then(
+		() => undefined,
+		(thrown: unknown) => thrown,
+	);
+	expect(error).toBeInstanceOf(Error);
+	errors.push(error);
+	return error as Record<string, unknown>;
+}
 
 function harness(parameters: INodeParameters = {}, credentials: IDataObject = {}): TriggerHarness {
 	const made = new TriggerHarness(
@@ -117,29 +130,52 @@ describe('Managed mode: activation', () => {
 	});
 
 	it('refuses a subscription that points at another URL, naming it, and changes nothing', async () => {
-		const before = sim().setSubscription({ webhook_url: OTHER_RECEIVER });
+		const before = { ...sim().setSubscription({ webhook_url: OTHER_RECEIVER }) };
 		const trigger = harness();
 
-		await expect(trigger.activate()).rejects.toThrow(
-			`The Composio project's webhook already points at ${OTHER_RECEIVER}`,
-		);
+		expect(await failure(trigger.activate())).toMatchObject({
+			message: `The Composio project's webhook already points at ${OTHER_RECEIVER}`,
+			description: expect.stringContaining('Tick "Replace the Project\'s Webhook'),
+		});
 		expect(sim().subscription).toEqual(before);
 		expect(subscriptionRequests().map((r) => r.method)).toEqual(['GET']);
 		expect(trigger.nodeStaticData().subscription).toBeUndefined();
 	});
 
-	it('refuses to take over a production subscription when listening for a test event', async () => {
-		const production = harness();
-		await production.activate();
-		const before = { ...sim().subscription! };
-		const testing = harness();
+	it.each([false, true])(
+		'never takes a subscription over to listen for a test event (Replace ticked: %s)',
+		async (replaceExisting) => {
+			const production = harness();
+			await production.activate();
+			const before = { ...sim().subscription! };
+			const saved = production.staticData;
+			const testing = harness({ replaceExisting });
 
-		const refused = testing.activate(true);
-		await expect(refused).rejects.toThrow(`already points at ${production.url()}`);
-		await expect(testing.activate(true)).rejects.toMatchObject({
-			description: expect.stringContaining('Listening for a test event would take it over'),
-		});
-		expect(sim().subscription).toEqual(before);
+			expect(await failure(testing.activate(true))).toMatchObject({
+				message: `The Composio project's webhook already points at ${production.url()}`,
+				description: expect.stringContaining(
+					'Listening for a test event never takes it over, even with Replace ticked',
+				),
+			});
+			expect(sim().subscription).toEqual(before);
+			expect(production.staticData).toEqual(saved);
+		},
+	);
+
+	it('listens for a test event on a subscription of its own, removed when listening stops', async () => {
+		const trigger = harness();
+		await trigger.activate(true);
+		expect(sim().subscription).toMatchObject({ webhook_url: trigger.url(true) });
+		expect(trigger.url(true)).toMatch(/\/webhook-test\//);
+		const event = sim().expireAccount(githubAccount().id);
+		const answered = await trigger.receive(signedDelivery(event, sim().subscription!.secret), true);
+		answers.push(answered);
+		expect(started(answered)).toHaveLength(1);
+
+		await trigger.deactivate(true);
+		expect(sim().subscription).toBeUndefined();
+		// The production workflow's static data was never touched.
+		expect(trigger.nodeStaticData()).toEqual({});
 	});
 
 	it('with Replace, takes the subscription over and gives it back on deactivation, secret unchanged', async () => {
@@ -174,17 +210,84 @@ describe('Managed mode: activation', () => {
 		expect(trigger.nodeStaticData().subscription).toBeUndefined();
 	});
 
-	it('rotates the secret when reads do not show it, and verifies with the new one', async () => {
+	it('refuses Replace when Composio does not show the secret: a new one would cut off the other receiver', async () => {
 		sim().showSubscriptionSecret(false);
-		const { secret } = sim().setSubscription({ webhook_url: OTHER_RECEIVER });
+		const before = { ...sim().setSubscription({ webhook_url: OTHER_RECEIVER }) };
 		const trigger = harness({ replaceExisting: true });
-		await trigger.activate();
 
-		expect(sim().requests.some((r) => r.path.endsWith('/rotate_secret'))).toBe(true);
+		expect(await failure(trigger.activate())).toMatchObject({
+			message: `The Composio project's webhook already points at ${OTHER_RECEIVER}`,
+			description: expect.stringContaining('Composio does not show its signing secret'),
+		});
+		expect(sim().subscription).toEqual(before);
+		expect(subscriptionRequests().map((r) => r.method)).toEqual(['GET']);
+	});
+
+	it('keeps the secret of its own subscription when reads hide it, and takes a new one only if it lost it', async () => {
+		sim().showSubscriptionSecret(false);
+		const trigger = harness();
+		await trigger.activate();
+		const { secret } = sim().subscription!;
+		await trigger.restart().activate();
+		expect(sim().requests.some((r) => r.path.endsWith('/rotate_secret'))).toBe(false);
+
+		// Static data lost (the workflow imported again): the subscription at its URL is still its own.
+		const fresh = harness();
+		await fresh.activate();
 		expect(sim().subscription!.secret).not.toBe(secret);
-		const account = githubAccount();
-		const answered = await receive(trigger, sim().expireAccount(account.id));
+		expect(fresh.nodeStaticData().subscription).toMatchObject({
+			secret: sim().subscription!.secret,
+		});
+		const answered = await receive(fresh, sim().expireAccount(githubAccount().id));
 		expect(started(answered)).toHaveLength(1);
+	});
+
+	it("takes the secret Composio shows over the one it kept (rotated in Composio's dashboard)", async () => {
+		const trigger = harness();
+		await trigger.activate();
+		const rotated = await fetch(
+			`${sim().url}/api/v3/webhook_subscriptions/${sim().subscription!.id}/rotate_secret`,
+			{
+				method: 'POST',
+				headers: { 'x-api-key': sim().apiKey },
+			},
+		);
+		expect(rotated.status).toBe(200);
+		const restarted = trigger.restart();
+		await restarted.activate();
+		expect(restarted.nodeStaticData().subscription).toMatchObject({
+			secret: sim().subscription!.secret,
+		});
+	});
+
+	it("moves its own subscription to its new URL when n8n's address changed", async () => {
+		const trigger = harness();
+		await trigger.activate();
+		const old = 'https://old-n8n.example.com/webhook/x/webhook';
+		// As if the earlier activation ran at the old address.
+		sim().setSubscription({ ...sim().subscription!, webhook_url: old });
+		const saved = trigger.staticData;
+		(saved['node:Composio Trigger'] as { subscription: { url: string } }).subscription.url = old;
+		const restarted = new TriggerHarness(
+			trigger.node.parameters,
+			{ apiKey: sim().apiKey, baseUrl: sim().url },
+			'trigger-wf',
+			saved,
+		);
+		await restarted.activate();
+		expect(sim().subscription).toMatchObject({ webhook_url: trigger.url() });
+		expect(restarted.nodeStaticData().subscription).toMatchObject({
+			url: trigger.url(),
+			createdHere: true,
+		});
+	});
+
+	it('refuses an empty Events list before any request', async () => {
+		const trigger = harness({ events: [] });
+		expect(await failure(trigger.activate())).toMatchObject({
+			message: 'Choose at least one event',
+		});
+		expect(sim().requests).toEqual([]);
 	});
 
 	it('deletes on deactivation the subscription it created, and only while it still points here', async () => {
@@ -399,6 +502,21 @@ describe('Manual mode', () => {
 	});
 });
 
+describe('A secret that cannot be read', () => {
+	it('is answered 500 by the node itself: no failed execution starts', async () => {
+		const trigger = harness({ subscription: 'manual' }, { webhookSecret: 'whsec_manual-secret' });
+		// As when the credential was deleted, or cannot be decrypted.
+		delete (trigger.node as { credentials?: unknown }).credentials;
+		const event = sim().expireAccount(githubAccount().id);
+		const answered = await receive(trigger, event, { secret: 'whsec_manual-secret' });
+		expect(answered).toEqual({
+			result: { noWebhookResponse: true },
+			status: 500,
+			body: { message: 'The Composio Trigger could not read its signing secret' },
+		});
+	});
+});
+
 describe('Trigger Instance option', () => {
 	const withInstance = (accountId: string) => ({
 		manageTriggerInstance: true,
@@ -436,17 +554,44 @@ describe('Trigger Instance option', () => {
 		expect(sim().subscription).toBeUndefined();
 	});
 
-	it('leaves a trigger that was already running on at deactivation', async () => {
+	it('uses a trigger that was already running as it is, and leaves it on at deactivation', async () => {
 		const account = githubAccount();
 		const running = sim().addTriggerInstance('GITHUB_COMMIT_EVENT', account.id);
-		const trigger = harness(withInstance(account.id));
+		const trigger = harness({ ...withInstance(account.id), triggerConfig: '{}' });
 		await trigger.activate();
 		expect(trigger.nodeStaticData().triggerInstance).toMatchObject({
 			id: running.id,
 			enabledHere: false,
 		});
+		expect(sim().requests.some((r) => r.path.endsWith('/upsert'))).toBe(false);
 		await trigger.deactivate();
 		expect(sim().triggerInstances()[0].disabled_at).toBeNull();
+	});
+
+	it('refuses to reconfigure a trigger that was already running, and gives the subscription back', async () => {
+		const account = githubAccount();
+		const running = sim().addTriggerInstance('GITHUB_COMMIT_EVENT', account.id);
+		const trigger = harness(withInstance(account.id));
+		expect(await failure(trigger.activate())).toMatchObject({
+			message: `Trigger GITHUB_COMMIT_EVENT already runs for ${account.id} with another Trigger Config`,
+			description: expect.stringContaining(running.id),
+		});
+		expect(sim().triggerInstances()).toEqual([running]);
+		expect(sim().subscription).toBeUndefined();
+	});
+
+	it('gives the subscription back at deactivation even when turning the trigger off fails', async () => {
+		const account = githubAccount();
+		const trigger = harness(withInstance(account.id));
+		await trigger.activate();
+		sim().inject({ method: 'PATCH', path: /trigger_instances\/manage/, status: 400, times: 1 });
+		expect(await failure(trigger.deactivate())).toMatchObject({ httpCode: '400' });
+		expect(sim().subscription).toBeUndefined();
+		// What failed stays noted, and the next deactivation turns it off.
+		expect(trigger.nodeStaticData().subscription).toBeUndefined();
+		expect(trigger.nodeStaticData().triggerInstance).toBeDefined();
+		await trigger.deactivate();
+		expect(sim().triggerInstances()[0].disabled_at).not.toBeNull();
 	});
 
 	it('refuses bad input before any request, and gives the subscription back when the upsert fails', async () => {

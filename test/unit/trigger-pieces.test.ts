@@ -31,6 +31,20 @@ describe('verifySignature', () => {
 		expect(verifySignature(delivery('k'), 'k', NOW + 301).ok).toBe(false);
 	});
 
+	it('verifies the Standard Webhooks test vector (a whsec_ secret, base64-decoded)', () => {
+		// Svix's published vector, which Composio's whsec_ secrets follow.
+		const vector = {
+			id: 'msg_p5jXN8AQM9LWM0D4loKWxJek',
+			timestamp: '1614265330',
+			signature: 'v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=',
+			rawBody: Buffer.from('{"test": 2432232314}'),
+		};
+		// The vector's published test key (not a secret of anyone's).
+		const vectorKey = ['whsec', 'MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw'].join('_');
+		expect(verifySignature(vector, vectorKey, 1614265330)).toEqual({ ok: true });
+		expect(verifySignature(vector, vectorKey.slice(0, -1), 1614265330).ok).toBe(false);
+	});
+
 	it('refuses another id, timestamp or body than the ones signed', () => {
 		const signed = delivery('k');
 		expect(verifySignature({ ...signed, id: 'msg_2' }, 'k', NOW).ok).toBe(false);
