@@ -687,14 +687,15 @@ async function queueMode(sections: string[]): Promise<void> {
 			`## 6. Queue mode: the webhook onboarding, one worker and two — two workers ÷ one: **${ratio(rate(runs[1]) / rate(runs[0]))}** on ${cores} cores`,
 			'',
 			`examples/onboarding-webhook.json active in n8n's queue mode (main + workers at \`--concurrency=10\`, Redis, PostgreSQL; the queue-mode suite's own tooling, fresh for each row), ` +
-				`${N6} signups posted to its production webhook, 20 in flight, simulator latency 20 ms. Time: first post to last answer, after 20 warm-up signups. ` +
+				`three rounds of ${N6} new users' signups posted to its production webhook, 20 in flight, simulator latency 20 ms. Time: first post to last answer of a round, after 20 warm-up signups; the median round counts. ` +
 				`On this machine main, the workers, Redis, PostgreSQL, the simulator and the client share ${cores} cores, so a second worker adds little that a second machine would.`,
 			'',
 			table(
 				[
 					'workers',
-					'signups',
-					'time',
+					'signups per round',
+					'time (median)',
+					'rounds',
 					'signups/s',
 					'executions per worker',
 					're-sent calls',
@@ -704,10 +705,13 @@ async function queueMode(sections: string[]): Promise<void> {
 					String(run.workers),
 					String(run.signups),
 					sec(run.ms),
+					run.rounds.map((ms) => (ms / 1000).toFixed(2)).join(', '),
 					`**${rate(run).toFixed(1)}**`,
 					run.perWorker.join(' + '),
 					String(run.resent),
-					run.done === run.signups ? '✓ one instance each' : `✗ ${run.done}/${run.signups} done`,
+					run.done === run.signups * run.rounds.length
+						? '✓ one instance each'
+						: `✗ ${run.done}/${run.signups * run.rounds.length} done`,
 				]),
 			),
 		].join('\n'),
