@@ -11,8 +11,7 @@ import { jsonParse, NodeConnectionTypes, NodeOperationError } from 'n8n-workflow
 import { settle } from '../ComposioMcp/helpers/settle';
 import { ComposioClient, CREDENTIAL_TYPE } from '../ComposioMcp/transport';
 import { firstDelivery } from './deliveries';
-import type { Filters } from './events';
-import { idList, passesFilters, toOutput, TRIGGER_MESSAGE } from './events';
+import { filtersOf, passesFilters, toOutput, TRIGGER_MESSAGE } from './events';
 import { properties } from './description';
 import { getTriggerTypes } from './methods/loadOptions';
 import type { ManagedSubscription } from './subscription';
@@ -32,12 +31,18 @@ function headerOf(context: IWebhookFunctions, name: string): string | undefined 
 	return Array.isArray(value) ? value[0] : value;
 }
 
+/** Manual mode's signing secret: the credential's Webhook Signing Secret, if one is set. */
+async function manualSecret(
+	context: IHookFunctions | IWebhookFunctions,
+): Promise<string | undefined> {
+	const { webhookSecret } = await context.getCredentials(CREDENTIAL_TYPE);
+	return typeof webhookSecret === 'string' && webhookSecret.trim() !== ''
+		? webhookSecret.trim()
+		: undefined;
+}
+
 async function signingSecret(context: IWebhookFunctions): Promise<string | undefined> {
-	if (context.getNodeParameter('subscription') === 'manual') {
-		const credentials = await context.getCredentials(CREDENTIAL_TYPE);
-		const secret = credentials.webhookSecret;
-		return typeof secret === 'string' && secret.trim() !== '' ? secret.trim() : undefined;
-	}
+	if (context.getNodeParameter('subscription') === 'manual') return await manualSecret(context);
 	return (context.getWorkflowStaticData('node') as NodeState).subscription?.secret;
 }
 
@@ -110,14 +115,11 @@ export class ComposioTrigger implements INodeType {
 				const managed = this.getNodeParameter('subscription') === 'managed';
 				const withInstance = this.getNodeParameter('manageTriggerInstance', false) as boolean;
 
-				if (!managed) {
-					const credentials = await this.getCredentials(CREDENTIAL_TYPE);
-					if (String(credentials.webhookSecret ?? '').trim() === '') {
-						throw new NodeOperationError(node, 'Manual mode needs the webhook signing secret', {
-							description:
-								"Paste the secret Composio showed when you registered this node's Production URL into the credential's Webhook Signing Secret. Without it every delivery would be refused.",
-						});
-					}
+				if (!managed && (await manualSecret(this)) === undefined) {
+					throw new NodeOperationError(node, 'Manual mode needs the webhook signing secret', {
+						description:
+							"Paste the secret Composio showed when you registered this node's Production URL into the credential's Webhook Signing Secret. Without it every delivery would be refused.",
+					});
 				}
 				const events = this.getNodeParameter('events', []) as string[];
 				if (events.length === 0) {
@@ -125,6 +127,8 @@ export class ComposioTrigger implements INodeType {
 						description: 'Events is empty: the workflow would never start.',
 					});
 				}
+				const filters = filtersOf(this.getNodeParameter('filters', {}) as IDataObject);
+				if (!filters.ok) throw new NodeOperationError(node, filters.message);
 				if (!managed && !withInstance) return true;
 				// Checked before any request: a bad input changes nothing in Composio.
 				const instanceSetup = withInstance ? triggerInstanceSetup(this) : undefined;
@@ -232,19 +236,19 @@ export class ComposioTrigger implements INodeType {
 		if (!output) return received('ignored');
 
 		const events = this.getNodeParameter('events') as string[];
-		const filterValues = this.getNodeParameter('filters', {}) as IDataObject;
-		const filters: Filters = {
-			triggerSlugs: idList(filterValues.triggerSlugs),
-			triggerIds: idList(filterValues.triggerIds),
-			userIds: idList(filterValues.userIds),
-			connectedAccountIds: idList(filterValues.connectedAccountIds),
-		};
+		// Checked at activation; a filter that no longer reads passes nothing.
+		const filters = filtersOf(this.getNodeParameter('filters', {}) as IDataObject);
 		const ownTrigger = state.triggerInstance?.id;
 		const otherTrigger =
 			ownTrigger !== undefined &&
 			output.event === TRIGGER_MESSAGE &&
 			output.triggerId !== ownTrigger;
-		if (!events.includes(output.event) || otherTrigger || !passesFilters(output, filters)) {
+		if (
+			!events.includes(output.event) ||
+			otherTrigger ||
+			!filters.ok ||
+			!passesFilters(output, filters.filters)
+		) {
 			return received('ignored');
 		}
 

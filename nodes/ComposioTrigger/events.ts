@@ -4,6 +4,8 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
+import { parseList } from '../ComposioMcp/helpers/lists';
+
 export const TRIGGER_MESSAGE = 'composio.trigger.message';
 export const ACCOUNT_EXPIRED = 'composio.connected_account.expired';
 export const TRIGGER_DISABLED = 'composio.trigger.disabled';
@@ -117,12 +119,25 @@ export function passesFilters(output: EventOutput, filters: Filters): boolean {
 	);
 }
 
-/** A filter's text field: ids separated by commas, blanks ignored. */
-export function idList(value: unknown): string[] {
-	if (Array.isArray(value)) return value.map(String).filter((id) => id !== '');
-	if (typeof value !== 'string') return [];
-	return value
-		.split(',')
-		.map((id) => id.trim())
-		.filter((id) => id !== '');
+const FILTER_LABELS: Record<keyof Filters, string> = {
+	triggerSlugs: 'Trigger Slugs',
+	triggerIds: 'Trigger IDs',
+	userIds: 'User IDs',
+	connectedAccountIds: 'Connected Account IDs',
+};
+
+/**
+ * The Filters collection as lists, read as the action node reads its lists (comma-separated
+ * text or a list from an expression); or what is wrong with one of them.
+ */
+export function filtersOf(
+	values: IDataObject,
+): { ok: true; filters: Filters } | { ok: false; message: string } {
+	const filters = {} as Filters;
+	for (const [key, label] of Object.entries(FILTER_LABELS) as Array<[keyof Filters, string]>) {
+		const parsed = parseList(values[key], `Filter ${label}`);
+		if (!parsed.ok) return parsed;
+		filters[key] = parsed.value;
+	}
+	return { ok: true, filters };
 }

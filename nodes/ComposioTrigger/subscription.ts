@@ -53,8 +53,7 @@ function sameEvents(a: string[], b: string[]): boolean {
 
 /** The project's subscriptions (Composio allows one per project today; its changelog says more may come). */
 async function projectSubscriptions(client: ComposioClient): Promise<Subscription[]> {
-	const answer = await client.request({ method: 'GET', path: '/webhook_subscriptions' });
-	const items = Array.isArray(answer.items) ? (answer.items as IDataObject[]) : [];
+	const items = await client.cursorPages({ method: 'GET', path: '/webhook_subscriptions' });
 	return items.map(subscriptionOf);
 }
 
@@ -74,12 +73,13 @@ async function secretOf(
 		method: 'POST',
 		path: buildPath('/webhook_subscriptions/{id}/rotate_secret', { id: subscription.id }),
 	});
-	if (!usableSecret(rotated.secret as string | undefined)) {
+	const secret = typeof rotated.secret === 'string' ? rotated.secret : undefined;
+	if (!usableSecret(secret)) {
 		throw new NodeOperationError(node, 'Composio gave the subscription no signing secret', {
 			description: 'Without it no delivery could be verified. Activate the workflow again.',
 		});
 	}
-	return String(rotated.secret);
+	return secret;
 }
 
 async function update(

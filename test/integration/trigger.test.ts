@@ -290,6 +290,14 @@ describe('Managed mode: activation', () => {
 		expect(sim().requests).toEqual([]);
 	});
 
+	it('refuses a filter that is not a list of IDs before any request', async () => {
+		const trigger = harness({ filters: { userIds: '={{ [{ "id": "u1" }] }}' } });
+		expect(await failure(trigger.activate())).toMatchObject({
+			message: expect.stringContaining('Filter User IDs holds an object at position 1'),
+		});
+		expect(sim().requests).toEqual([]);
+	});
+
 	it('deletes on deactivation the subscription it created, and only while it still points here', async () => {
 		const trigger = harness();
 		await trigger.activate();

@@ -2,13 +2,15 @@
  * The Composio Trigger's pure pieces: the signature check against the simulator's signer (written
  * apart from it), the memory of webhook-ids, and events into output items.
  */
+import type { IDataObject } from 'n8n-workflow';
+
 import {
 	firstDelivery,
 	forgetDeliveries,
 	REMEMBER_AT_MOST,
 	REMEMBER_MS,
 } from '../../nodes/ComposioTrigger/deliveries';
-import { idList, passesFilters, toOutput } from '../../nodes/ComposioTrigger/events';
+import { filtersOf, passesFilters, toOutput } from '../../nodes/ComposioTrigger/events';
 import { verifySignature } from '../../nodes/ComposioTrigger/signature';
 import { sign } from '../simulator';
 
@@ -123,8 +125,19 @@ describe('toOutput and filters', () => {
 	});
 
 	it('reads comma-separated ids and lists', () => {
-		expect(idList(' a, b ,,c ')).toEqual(['a', 'b', 'c']);
-		expect(idList(['a', 1])).toEqual(['a', '1']);
-		expect(idList(undefined)).toEqual([]);
+		const filters = (userIds: unknown) => filtersOf({ userIds } as IDataObject);
+		expect(filters(' a, b ,,c ')).toMatchObject({
+			ok: true,
+			filters: { userIds: ['a', 'b', 'c'] },
+		});
+		expect(filters(['a', 1])).toMatchObject({ ok: true, filters: { userIds: ['a', '1'] } });
+		expect(filters(undefined)).toEqual({
+			ok: true,
+			filters: { triggerSlugs: [], triggerIds: [], userIds: [], connectedAccountIds: [] },
+		});
+		expect(filters([{ id: 'a' }])).toEqual({
+			ok: false,
+			message: expect.stringContaining('Filter User IDs holds an object at position 1'),
+		});
 	});
 });
