@@ -5,21 +5,10 @@
  */
 import onboardingWebhook from '../examples/onboarding-webhook.json';
 import { createQueueCluster } from '../test/e2e/queue-mode/cluster';
-import { postSignups, signups } from '../test/e2e/queue-mode/load';
+import { postSignups, SERVER_ID, signups, WEBHOOK_PATH } from '../test/e2e/queue-mode/load';
 import { ensurePackages, startPostgres, startRedis } from '../test/e2e/queue-mode/services';
 import { LocalSim } from './sim';
 
-const WEBHOOK_NODE = 'Give the user an MCP instance';
-const SERVER_ID = (
-	onboardingWebhook.nodes.find((node) => node.name === WEBHOOK_NODE)!.parameters as {
-		serverId: { value: string };
-	}
-).serverId.value;
-const WEBHOOK_PATH = (
-	onboardingWebhook.nodes.find((node) => node.type === 'n8n-nodes-base.webhook')!.parameters as {
-		path: string;
-	}
-).path;
 const AUTH_CONFIG = 'ac_bench_queue';
 
 export interface QueueRun {

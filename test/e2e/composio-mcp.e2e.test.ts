@@ -5,7 +5,7 @@ import serverLifecycle from './workflows/server-lifecycle.json';
 import stopWorkflow from './workflows/stop-workflow.json';
 import { useE2eEnvironment } from './environment';
 import type { ChatRequest, Reply } from './fake-openai';
-import { isN8n1, nodeOutputs, nodeTasks, pairedIndex, type RunItem } from './n8n';
+import { forThisN8n, isN8n1, nodeOutputs, nodeTasks, pairedIndex, type RunItem } from './n8n';
 
 // Must match the workflows (examples/*.json and ./workflows).
 const SERVER_ID = '3f2b9c4e-8d1a-4e6f-b7c2-5a9e0d1c2b3a';
@@ -36,18 +36,6 @@ const MISSING_ACCOUNTS =
 const DUPLICATE = 'An instance with this ID already exists for the server.';
 const INSTANCES_PATH = `/api/v3/mcp/servers/${SERVER_ID}/instances`;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-
-/**
- * ./workflows/agent-tool.json uses n8n 2.x's AI Agent, version 3.1; the last n8n 1.x knows the
- * agent up to version 3 (and fails the run on an unknown version), so on 1.x the same workflow
- * runs with version 3.
- */
-const agentToolOn1x = {
-	...agentTool,
-	nodes: agentTool.nodes.map((node) =>
-		node.type === '@n8n/n8n-nodes-langchain.agent' ? { ...node, typeVersion: 3 } : node,
-	),
-};
 
 /**
  * The success and error outputs of a node whose On Error is "Continue (using error output)".
@@ -100,7 +88,7 @@ describe('Composio MCP in a real n8n', () => {
 			stopWorkflow,
 			onboarding,
 			serverLifecycle,
-			isN8n1() ? agentToolOn1x : agentTool,
+			forThisN8n(agentTool),
 		],
 		async seed({ sim, createInstance }) {
 			sim.addServer({ id: SERVER_ID, name: 'E2E Server', auth_config_ids: [AUTH_CONFIG] });

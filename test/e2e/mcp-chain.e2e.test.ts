@@ -7,7 +7,7 @@
 import { useE2eEnvironment } from './environment';
 import type { ChatRequest, Reply } from './fake-openai';
 import mcpChain from './workflows/mcp-chain.json';
-import { isN8n1, nodeOutputs } from './n8n';
+import { forThisN8n, nodeOutputs } from './n8n';
 
 const SERVER_ID = 'e1f2a3b4-c5d6-4e7f-8a9b-0c1d2e3f4a5b';
 const USER = 'ada@example.com';
@@ -31,17 +31,7 @@ describe('a user’s MCP URL in n8n’s MCP Client Tool', () => {
 		composioCredentialName: 'Composio (simulator)',
 		openAiCredentialName: 'OpenAI (fake)',
 		model,
-		// The last n8n 1.x knows the AI Agent up to version 3.
-		workflows: [
-			isN8n1()
-				? {
-						...mcpChain,
-						nodes: mcpChain.nodes.map((node) =>
-							node.type === '@n8n/n8n-nodes-langchain.agent' ? { ...node, typeVersion: 3 } : node,
-						),
-					}
-				: mcpChain,
-		],
+		workflows: [forThisN8n(mcpChain)],
 		async seed({ sim }) {
 			sim.connectAccount(USER, 'ac_mcp_github', { toolkit: 'github' });
 			sim.addServer({ id: SERVER_ID, name: 'MCP chain', auth_config_ids: ['ac_mcp_github'] });

@@ -41,6 +41,23 @@ export function isN8n1(): boolean {
 	return n8nVersion().startsWith('1.');
 }
 
+/**
+ * A workflow as this n8n runs it. The suite's agent workflows use n8n 2.x's AI Agent, version
+ * 3.1; the last n8n 1.x knows the agent up to version 3 (and fails the run on an unknown version),
+ * so on 1.x their agents run as version 3.
+ */
+export function forThisN8n<T extends { nodes: Array<{ type: string; typeVersion: number }> }>(
+	workflow: T,
+): T {
+	if (!isN8n1()) return workflow;
+	return {
+		...workflow,
+		nodes: workflow.nodes.map((node) =>
+			node.type === '@n8n/n8n-nodes-langchain.agent' ? { ...node, typeVersion: 3 } : node,
+		),
+	};
+}
+
 /** The owner account the tests set up when they need n8n's REST API. */
 const OWNER = {
 	email: 'owner@e2e.example.com',

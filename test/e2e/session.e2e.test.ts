@@ -6,7 +6,7 @@
 import { useE2eEnvironment } from './environment';
 import type { ChatRequest, Reply } from './fake-openai';
 import lifecycle from './workflows/session-lifecycle.json';
-import { isN8n1, nodeOutputs, type RunItem } from './n8n';
+import { forThisN8n, nodeOutputs, type RunItem } from './n8n';
 
 const USER = 'ada@example.com';
 
@@ -41,17 +41,7 @@ describe('Session operations in a real n8n', () => {
 		composioCredentialName: 'Composio (simulator)',
 		openAiCredentialName: 'OpenAI (fake)',
 		model,
-		// The last n8n 1.x knows the AI Agent up to version 3.
-		workflows: [
-			isN8n1()
-				? {
-						...lifecycle,
-						nodes: lifecycle.nodes.map((node) =>
-							node.type === '@n8n/n8n-nodes-langchain.agent' ? { ...node, typeVersion: 3 } : node,
-						),
-					}
-				: lifecycle,
-		],
+		workflows: [forThisN8n(lifecycle)],
 		async seed({ sim }) {
 			sim.connectAccount(USER, 'ac_lifecycle_github', { toolkit: 'github' });
 		},

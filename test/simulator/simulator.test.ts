@@ -2,6 +2,7 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 
+import { callSimulator } from './call';
 import { ROUTES } from './routes';
 import { loadSpec, SIM_API_KEY, type Simulator, startSimulator } from './index';
 
@@ -19,27 +20,8 @@ afterAll(async () => {
 
 beforeEach(() => sim.reset());
 
-async function call(
-	method: string,
-	path: string,
-	body?: unknown,
-	headers: Record<string, string> = { 'x-api-key': SIM_API_KEY },
-) {
-	const response = await fetch(sim.url + path, {
-		method,
-		headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
-		body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
-	});
-	const text = await response.text();
-	// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the tests read whatever JSON came back
-	let json: any;
-	try {
-		json = JSON.parse(text);
-	} catch {
-		json = undefined;
-	}
-	return { status: response.status, headers: response.headers, text, json };
-}
+const call = (method: string, path: string, body?: unknown, headers?: Record<string, string>) =>
+	callSimulator(sim, method, path, body, headers);
 
 const instancesPath = (serverId: string) =>
 	`/api/v3/mcp/servers/${encodeURIComponent(serverId)}/instances`;

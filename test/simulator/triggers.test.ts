@@ -7,7 +7,8 @@ import { createHmac } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-import { SIM_API_KEY, type Simulator, startSimulator } from './index';
+import { callSimulator } from './call';
+import { type Simulator, startSimulator } from './index';
 
 let sim: Simulator;
 
@@ -23,18 +24,8 @@ beforeEach(() => sim.reset());
 
 afterEach(() => expect(sim.violations).toEqual([]));
 
-async function call(method: string, path: string, body?: unknown) {
-	const response = await fetch(sim.url + path, {
-		method,
-		headers: {
-			'x-api-key': SIM_API_KEY,
-			...(body === undefined ? {} : { 'content-type': 'application/json' }),
-		},
-		body: body === undefined ? undefined : JSON.stringify(body),
-	});
-	// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the tests read whatever JSON came back
-	return { status: response.status, json: (await response.json()) as Record<string, any> };
-}
+const call = (method: string, path: string, body?: unknown) =>
+	callSimulator(sim, method, path, body);
 
 const EXPIRED = 'composio.connected_account.expired';
 

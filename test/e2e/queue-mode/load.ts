@@ -5,6 +5,23 @@
  */
 import { randomBytes } from 'node:crypto';
 
+import onboardingWebhook from '../../../examples/onboarding-webhook.json';
+
+/** The node of the example that gives each signup an instance, and the server it uses. */
+const WEBHOOK_NODE = 'Give the user an MCP instance';
+export const SERVER_ID = (
+	onboardingWebhook.nodes.find((node) => node.name === WEBHOOK_NODE)!.parameters as {
+		serverId: { value: string };
+	}
+).serverId.value;
+
+/** The example's production webhook path, under `/webhook/`. */
+export const WEBHOOK_PATH = (
+	onboardingWebhook.nodes.find((node) => node.type === 'n8n-nodes-base.webhook')!.parameters as {
+		path: string;
+	}
+).path;
+
 export interface Answer {
 	userId: string;
 	status: number;

@@ -10,20 +10,9 @@ import { randomBytes } from 'node:crypto';
 import onboardingWebhook from '../../../examples/onboarding-webhook.json';
 import { startSimulator, type Simulator } from '../../simulator';
 import { createQueueCluster, type QueueCluster } from './cluster';
-import { type Answer, postSignups, signups } from './load';
+import { type Answer, postSignups, SERVER_ID, signups, WEBHOOK_PATH } from './load';
 import { ensurePackages, startPostgres, startRedis, type Postgres, type Service } from './services';
 
-const WEBHOOK_NODE = 'Give the user an MCP instance';
-const SERVER_ID = (
-	onboardingWebhook.nodes.find((node) => node.name === WEBHOOK_NODE)!.parameters as {
-		serverId: { value: string };
-	}
-).serverId.value;
-const WEBHOOK_PATH = (
-	onboardingWebhook.nodes.find((node) => node.type === 'n8n-nodes-base.webhook')!.parameters as {
-		path: string;
-	}
-).path;
 const AUTH_CONFIG = 'ac_queue_github';
 const IN_FLIGHT = 20;
 
