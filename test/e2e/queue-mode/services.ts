@@ -160,21 +160,12 @@ export async function startPostgres(): Promise<Postgres> {
 		'max_connections=200',
 	];
 	const child = spawn(file, rest, { stdio: 'ignore' });
-	await waitFor(
-		'postgres',
-		() => run('pg_isready', ['-h', '127.0.0.1', '-p', String(port)]).status === 0,
-		child,
-	);
+	// Where the client tools find the server, and as whom they connect.
+	const server = ['-h', '127.0.0.1', '-p', String(port)];
+	const asPostgres = [...server, '-U', 'postgres'];
+	await waitFor('postgres', () => run('pg_isready', server).status === 0, child);
 	const database = 'n8n';
-	const created = run('createdb', [
-		'-h',
-		'127.0.0.1',
-		'-p',
-		String(port),
-		'-U',
-		'postgres',
-		database,
-	]);
+	const created = run('createdb', [...asPostgres, database]);
 	if (created.status !== 0) throw new Error(`createdb failed:\n${created.stderr}`);
 	return {
 		port,
@@ -184,21 +175,7 @@ export async function startPostgres(): Promise<Postgres> {
 		query(sql) {
 			const result = spawnSync(
 				join(bin, 'psql'),
-				[
-					'-h',
-					'127.0.0.1',
-					'-p',
-					String(port),
-					'-U',
-					'postgres',
-					'-d',
-					database,
-					'-At',
-					'-F',
-					'\t',
-					'-c',
-					sql,
-				],
+				[...asPostgres, '-d', database, '-At', '-F', '\t', '-c', sql],
 				{ encoding: 'utf8' },
 			);
 			if (result.status !== 0) throw new Error(`psql failed: ${result.stderr}`);
