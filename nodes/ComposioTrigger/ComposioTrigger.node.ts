@@ -1,6 +1,8 @@
 import type {
 	IDataObject,
+	IExecuteFunctions,
 	IHookFunctions,
+	INodeExecutionData,
 	INodeType,
 	INodeTypeDescription,
 	IWebhookFunctions,
@@ -9,8 +11,8 @@ import type {
 import { jsonParse, NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import { settle } from '../ComposioMcp/helpers/settle';
-import { ComposioClient, CREDENTIAL_TYPE } from '../ComposioMcp/transport';
-import { firstDelivery } from './deliveries';
+import { ComposioClient } from '../ComposioMcp/transport';
+import { claimDelivery, isRepeat, recordDelivery } from './deliveries';
 import { filtersOf, passesFilters, toOutput, TRIGGER_MESSAGE } from './events';
 import { properties } from './description';
 import { getTriggerTypes } from './methods/loadOptions';
@@ -18,6 +20,8 @@ import type { ManagedSubscription } from './subscription';
 import { activateSubscription, deactivateSubscription } from './subscription';
 import type { ManagedTriggerInstance } from './triggerInstance';
 import { activateTriggerInstance, deactivateTriggerInstance } from './triggerInstance';
+import { credentialSecret, verifyWithCredentialSecret } from './secret';
+import type { Verdict } from './signature';
 import { verifySignature } from './signature';
 
 /** What the node keeps in its static data (saved by n8n with the workflow). */
@@ -29,21 +33,6 @@ interface NodeState extends IDataObject {
 function headerOf(context: IWebhookFunctions, name: string): string | undefined {
 	const value = context.getHeaderData()[name];
 	return Array.isArray(value) ? value[0] : value;
-}
-
-/** Manual mode's signing secret: the credential's Webhook Signing Secret, if one is set. */
-async function manualSecret(
-	context: IHookFunctions | IWebhookFunctions,
-): Promise<string | undefined> {
-	const { webhookSecret } = await context.getCredentials(CREDENTIAL_TYPE);
-	return typeof webhookSecret === 'string' && webhookSecret.trim() !== ''
-		? webhookSecret.trim()
-		: undefined;
-}
-
-async function signingSecret(context: IWebhookFunctions): Promise<string | undefined> {
-	if (context.getNodeParameter('subscription') === 'manual') return await manualSecret(context);
-	return (context.getWorkflowStaticData('node') as NodeState).subscription?.secret;
 }
 
 function triggerInstanceSetup(context: IHookFunctions) {
@@ -69,9 +58,19 @@ function triggerInstanceSetup(context: IHookFunctions) {
 	return { slug, connectedAccountId, config: config as IDataObject };
 }
 
-/** Answered to deliveries that start nothing: Composio then stops retrying them. */
-function received(status: 'duplicate' | 'ignored'): IWebhookResponseData {
-	return { webhookResponse: { received: true, status } };
+/**
+ * The answer to every verified delivery, whether it starts a run, repeats one or is filtered out:
+ * Composio then stops retrying it. (n8n answers a run's delivery with the webhook's responseData.)
+ */
+const RECEIVED = { received: true };
+
+function received(): IWebhookResponseData {
+	return { webhookResponse: RECEIVED };
+}
+
+/** The node's deliveries are remembered per workflow and node. */
+function scopeOf(context: IWebhookFunctions | IExecuteFunctions): string {
+	return `${context.getWorkflow().id ?? ''}:${context.getNode().id}`;
 }
 
 export class ComposioTrigger implements INodeType {
@@ -80,7 +79,10 @@ export class ComposioTrigger implements INodeType {
 		name: 'composioTrigger',
 		icon: { light: 'file:../../icons/composio.svg', dark: 'file:../../icons/composio.dark.svg' },
 		group: ['trigger'],
-		version: 1,
+		// 1.1 behaves as 1. n8n evaluates an expression in an isolate on each request to a version 1
+		// webhook node (the old binary-data option of its own Webhook node): 1.1 skips that cost.
+		version: [1, 1.1],
+		defaultVersion: 1.1,
 		subtitle:
 			'={{ $parameter["subscription"] === "manual" ? "Manual webhook" : "Managed webhook" }}',
 		description:
@@ -94,6 +96,9 @@ export class ComposioTrigger implements INodeType {
 				name: 'default',
 				httpMethod: 'POST',
 				responseMode: 'onReceived',
+				// n8n answers an accepted delivery with this, not with the run's data (n8n's typing
+				// names only its keywords here; a value without expressions is answered as it is).
+				responseData: RECEIVED as unknown as string,
 				path: 'webhook',
 			},
 		],
@@ -115,7 +120,7 @@ export class ComposioTrigger implements INodeType {
 				const managed = this.getNodeParameter('subscription') === 'managed';
 				const withInstance = this.getNodeParameter('manageTriggerInstance', false) as boolean;
 
-				if (!managed && (await manualSecret(this)) === undefined) {
+				if (!managed && (await credentialSecret(this)) === undefined) {
 					throw new NodeOperationError(node, 'Manual mode needs the webhook signing secret', {
 						description:
 							"Paste the secret Composio showed when you registered this node's Production URL into the credential's Webhook Signing Secret. Without it every delivery would be refused.",
@@ -194,30 +199,35 @@ export class ComposioTrigger implements INodeType {
 			? request.rawBody
 			: Buffer.from(JSON.stringify(this.getBodyData()));
 
-		const read = await settle(signingSecret(this));
-		if (!read.ok) {
+		const signed = {
+			id,
+			timestamp: headerOf(this, 'webhook-timestamp'),
+			signature: headerOf(this, 'webhook-signature'),
+			rawBody,
+		};
+		const now = Date.now();
+		const verify = (secret: string | undefined): Verdict =>
+			secret
+				? verifySignature(signed, secret, Math.floor(now / 1000))
+				: { ok: false, reason: 'this node has no signing secret' };
+		const state = this.getWorkflowStaticData('node') as NodeState;
+		const scope = scopeOf(this);
+		const checked = await settle(
+			this.getNodeParameter('subscription') === 'manual'
+				? verifyWithCredentialSecret(this, scope, now, verify)
+				: Promise.resolve(verify(state.subscription?.secret)),
+		);
+		if (!checked.ok) {
 			// Answered here: an error thrown from webhook() would make n8n start a failed execution.
 			this.logger.error('Composio Trigger could not read its signing secret', {
-				error: read.error instanceof Error ? read.error.message : String(read.error),
+				error: checked.error instanceof Error ? checked.error.message : String(checked.error),
 			});
 			this.getResponseObject()
 				.status(500)
 				.json({ message: 'The Composio Trigger could not read its signing secret' });
 			return { noWebhookResponse: true };
 		}
-		const secret = read.value;
-		const verdict = secret
-			? verifySignature(
-					{
-						id,
-						timestamp: headerOf(this, 'webhook-timestamp'),
-						signature: headerOf(this, 'webhook-signature'),
-						rawBody,
-					},
-					secret,
-					Math.floor(Date.now() / 1000),
-				)
-			: { ok: false as const, reason: 'this node has no signing secret' };
+		const verdict = checked.value;
 		if (!verdict.ok) {
 			this.logger.warn(`Composio Trigger refused a delivery: ${verdict.reason}`);
 			this.getResponseObject()
@@ -226,14 +236,12 @@ export class ComposioTrigger implements INodeType {
 			return { noWebhookResponse: true };
 		}
 
-		const state = this.getWorkflowStaticData('node') as NodeState;
-		const scope = `${this.getWorkflow().id ?? ''}:${this.getNode().id}`;
-		if (!firstDelivery(state, scope, id!, Date.now())) return received('duplicate');
+		if (isRepeat(state, scope, id!, now)) return received();
 
 		const payload = jsonParse<unknown>(rawBody.toString('utf8'), { fallbackValue: undefined });
 		const attempt = Number(headerOf(this, 'x-composio-delivery-attempt'));
 		const output = toOutput(payload, Number.isInteger(attempt) && attempt > 0 ? attempt : null);
-		if (!output) return received('ignored');
+		if (!output) return received();
 
 		const events = this.getNodeParameter('events') as string[];
 		// Checked at activation; a filter that no longer reads passes nothing.
@@ -249,11 +257,45 @@ export class ComposioTrigger implements INodeType {
 			!filters.ok ||
 			!passesFilters(output, filters.filters)
 		) {
-			return received('ignored');
+			return received();
 		}
 
+		// The verified delivery id (Composio's payload id is the same): downstream nodes can
+		// deduplicate on it.
+		output.id = id!;
 		const options = this.getNodeParameter('options', {}) as IDataObject;
 		if (options.includeRawPayload === true) output.payload = payload as IDataObject;
 		return { workflowData: [this.helpers.returnJsonArray([output])] };
+	}
+
+	/**
+	 * The run's first step, on whatever process runs it: records the delivery where n8n keeps it
+	 * (see deliveries.ts), and stops a run whose delivery another process's run already took.
+	 */
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const items = this.getInputData();
+		// A test event records nothing: n8n keeps nothing of test runs either.
+		if (this.getMode() === 'manual') return [items];
+		const state = this.getWorkflowStaticData('node') as NodeState;
+		const scope = scopeOf(this);
+		const { checkProcessedAndRecord } = this.helpers;
+		const first: INodeExecutionData[] = [];
+		for (const item of items) {
+			const id = typeof item.json.id === 'string' ? item.json.id : undefined;
+			if (id === undefined) {
+				first.push(item);
+				continue;
+			}
+			recordDelivery(state, scope, id, Date.now());
+			// n8n before 1.60 has no deduplication store: static data alone then.
+			if (!checkProcessedAndRecord || (await claimDelivery(checkProcessedAndRecord, scope, id))) {
+				first.push(item);
+			} else {
+				this.logger.info(
+					`Composio Trigger: delivery ${id} was already taken by another run; this run stops here`,
+				);
+			}
+		}
+		return [first];
 	}
 }

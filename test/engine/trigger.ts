@@ -2,21 +2,42 @@
  * The Composio Trigger under n8n-core's own contexts, as n8n drives a trigger node: activation
  * (HookContext: checkExists, then create when it says false), deactivation (delete), and each
  * delivery (WebhookContext over a request that carries the raw body, as n8n's body parser keeps
- * it). One Workflow object holds the node's static data across calls, as an active workflow does;
- * `restart()` gives a fresh one with the static data n8n would have saved.
+ * it), then the run it starts (n8n-core's WorkflowExecute from the trigger with its items, which
+ * calls the trigger's execute()).
+ *
+ * What persists is modelled on n8n 2.41 as test/e2e/trigger proves it in a real n8n: each call
+ * builds the workflow from the static data last saved (n8n loads it per request); what the
+ * webhook methods write is saved, and so is what webhook() writes when it starts no run; what
+ * webhook() writes is dropped when it starts a run; what the run writes is saved when it ends. The
+ * deduplication store is n8n's (DataDeduplicationService) over an in-memory table. `restart()` and
+ * `otherProcess()` share that "database"; a restart keeps this process's memory, another process
+ * does not.
  */
-import { HookContext, WebhookContext } from 'n8n-core';
+import {
+	DataDeduplicationService,
+	ExecutionLifecycleHooks,
+	HookContext,
+	WebhookContext,
+	WorkflowExecute,
+} from 'n8n-core';
 import type {
+	DeduplicationItemTypes,
+	ICheckProcessedContextData,
+	ICheckProcessedOptions,
 	ICredentialDataDecryptedObject,
+	IDataDeduplicator,
 	IDataObject,
+	IDeduplicationOutput,
 	IHookFunctions,
 	INode,
+	INodeExecutionData,
 	INodeParameters,
 	IWebhookData,
 	IWebhookFunctions,
 	IWebhookResponseData,
+	IWorkflowBase,
 } from 'n8n-workflow';
-import { NodeHelpers, Workflow } from 'n8n-workflow';
+import { createRunExecutionData, NodeHelpers, Workflow } from 'n8n-workflow';
 
 import { ComposioMcpApi } from '../../credentials/ComposioMcpApi.credentials';
 import { ComposioTrigger } from '../../nodes/ComposioTrigger/ComposioTrigger.node';
@@ -31,6 +52,8 @@ export interface Answered {
 	/** Set when the node answered itself (a refused signature). */
 	status?: number;
 	body?: unknown;
+	/** The trigger's output in the run the delivery started (after its execute()), if one started. */
+	run?: INodeExecutionData[];
 }
 
 export interface Delivered {
@@ -40,12 +63,63 @@ export interface Delivered {
 
 let engine: TestEngine | undefined;
 
+/** n8n's processed_data table, as n8n's DeduplicationHelper keeps it: one list per node. */
+class MemoryDeduplicator implements IDataDeduplicator {
+	readonly lists = new Map<string, string[]>();
+
+	private key(contextData: ICheckProcessedContextData) {
+		return `${contextData.workflow.id}:${contextData.node?.id ?? ''}`;
+	}
+
+	async checkProcessedAndRecord(
+		items: DeduplicationItemTypes[],
+		_scope: unknown,
+		contextData: ICheckProcessedContextData,
+		options: ICheckProcessedOptions,
+	): Promise<IDeduplicationOutput> {
+		const list = this.lists.get(this.key(contextData)) ?? [];
+		const output: IDeduplicationOutput = { new: [], processed: [] };
+		for (const item of items.map(String)) {
+			if (list.includes(item)) output.processed.push(item);
+			else {
+				output.new.push(item);
+				list.push(item);
+			}
+		}
+		if (options.maxEntries) list.splice(0, list.length - options.maxEntries);
+		// Written after an await, as n8n writes the row: a second read can come in between.
+		await Promise.resolve();
+		this.lists.set(this.key(contextData), list);
+		return output;
+	}
+
+	async removeProcessed(): Promise<void> {}
+
+	async clearAllProcessedItems(_scope: unknown, contextData: ICheckProcessedContextData) {
+		this.lists.delete(this.key(contextData));
+	}
+
+	async getProcessedDataCount(_scope: unknown, contextData: ICheckProcessedContextData) {
+		return this.lists.get(this.key(contextData))?.length ?? 0;
+	}
+}
+
+export const deduplicator = new MemoryDeduplicator();
+
 function getEngine(): TestEngine {
-	engine ??= new TestEngine({
-		nodeTypes: { [TRIGGER_NODE_TYPE]: new ComposioTrigger() },
-		credentialTypes: [new ComposioMcpApi()],
-	});
+	if (!engine) {
+		engine = new TestEngine({
+			nodeTypes: { [TRIGGER_NODE_TYPE]: new ComposioTrigger() },
+			credentialTypes: [new ComposioMcpApi()],
+		});
+		void DataDeduplicationService.init(deduplicator);
+	}
 	return engine;
+}
+
+/** What n8n keeps of the workflow in its database between calls. */
+interface Database {
+	staticData: IDataObject;
 }
 
 export class TriggerHarness {
@@ -53,16 +127,14 @@ export class TriggerHarness {
 
 	readonly node: INode;
 
-	private workflow: Workflow;
-
-	/** A test listen's own copy of the workflow: n8n starts each with empty static data. */
+	/** A test listen's own copy of the workflow: n8n starts each with empty static data, saves none. */
 	private testWorkflow: Workflow | undefined;
 
 	constructor(
 		parameters: INodeParameters,
 		private readonly credentials: ICredentialDataDecryptedObject,
 		private readonly workflowId = 'trigger-wf',
-		staticData: IDataObject = {},
+		private readonly database: Database = { staticData: {} },
 	) {
 		const { credentialsHelper } = getEngine();
 		credentialsHelper.add('cred-trigger', { type: 'composioMcpApi', data: credentials });
@@ -70,7 +142,7 @@ export class TriggerHarness {
 			id: 'composio-trigger',
 			name: 'Composio Trigger',
 			type: TRIGGER_NODE_TYPE,
-			typeVersion: 1,
+			typeVersion: 1.1,
 			position: [0, 0],
 			webhookId: WEBHOOK_ID,
 			parameters: {},
@@ -87,10 +159,10 @@ export class TriggerHarness {
 				this.trigger.description,
 			) ?? {};
 		this.node = node;
-		this.workflow = this.newWorkflow(staticData);
 	}
 
-	private newWorkflow(staticData: IDataObject): Workflow {
+	/** The workflow as n8n builds it for one request: over the static data last saved. */
+	private load(staticData: IDataObject = this.database.staticData): Workflow {
 		return new Workflow({
 			id: this.workflowId,
 			nodes: [this.node],
@@ -101,16 +173,31 @@ export class TriggerHarness {
 		});
 	}
 
-	/** The node's static data as n8n would save it. */
-	get staticData(): IDataObject {
-		const data = JSON.parse(
-			JSON.stringify(this.workflow.getStaticData('node', this.node)),
-		) as IDataObject;
-		return { [`node:${this.node.name}`]: data };
+	/** As n8n saves static data that changed (WorkflowStaticDataService): serialised then. */
+	private save(staticData: IDataObject): void {
+		if (staticData.__dataChanged === true) {
+			this.database.staticData = JSON.parse(JSON.stringify(staticData)) as IDataObject;
+		}
 	}
 
+	/** The workflow's static data as n8n saved it. */
+	get staticData(): IDataObject {
+		return structuredClone(this.database.staticData);
+	}
+
+	/** The node's saved static data. */
 	nodeStaticData(): IDataObject {
-		return this.workflow.getStaticData('node', this.node);
+		return (this.database.staticData[`node:${this.node.name}`] as IDataObject) ?? {};
+	}
+
+	/** Changes the stored credential (as a user editing it while the workflow is active). */
+	setCredentials(data: ICredentialDataDecryptedObject): void {
+		getEngine().credentialsHelper.add('cred-trigger', { type: 'composioMcpApi', data });
+	}
+
+	/** How many times n8n decrypted the credential for this node so far. */
+	credentialReads(): number {
+		return getEngine().credentialsHelper.requested.filter((id) => id === 'cred-trigger').length;
 	}
 
 	/** The same node after n8n restarted: static data as saved, the process's memory kept. */
@@ -119,7 +206,7 @@ export class TriggerHarness {
 			this.node.parameters,
 			this.credentials,
 			this.workflowId,
-			this.staticData,
+			this.database,
 		);
 	}
 
@@ -136,15 +223,19 @@ export class TriggerHarness {
 	}
 
 	private workflowFor(test: boolean): Workflow {
-		if (!test) return this.workflow;
-		this.testWorkflow ??= this.newWorkflow({});
+		if (!test) return this.load();
+		this.testWorkflow ??= this.load({});
 		return this.testWorkflow;
 	}
 
-	private hookContext(test: boolean, mode = test ? 'manual' : 'trigger'): IHookFunctions {
+	private hookContext(
+		workflow: Workflow,
+		test: boolean,
+		mode = test ? 'manual' : 'trigger',
+	): IHookFunctions {
 		const additionalData = additionalDataFor(getEngine().credentialsHelper, undefined);
 		return new HookContext(
-			this.workflowFor(test),
+			workflow,
 			this.node,
 			additionalData,
 			mode as 'manual' | 'trigger' | 'internal',
@@ -154,7 +245,7 @@ export class TriggerHarness {
 	}
 
 	url(test = false): string {
-		return this.hookContext(test).getNodeWebhookUrl('default')!;
+		return this.hookContext(this.workflowFor(test), test).getNodeWebhookUrl('default')!;
 	}
 
 	/**
@@ -162,17 +253,27 @@ export class TriggerHarness {
 	 * (`test`) starts on a fresh copy of the workflow with empty static data, as n8n's does.
 	 */
 	async activate(test = false): Promise<void> {
-		if (test) this.testWorkflow = this.newWorkflow({});
-		const context = this.hookContext(test);
+		if (test) this.testWorkflow = this.load({});
+		const workflow = this.workflowFor(test);
+		const context = this.hookContext(workflow, test);
 		const methods = this.trigger.webhookMethods.default;
-		if (!(await methods.checkExists.call(context))) await methods.create.call(context);
+		try {
+			if (!(await methods.checkExists.call(context))) await methods.create.call(context);
+		} finally {
+			if (!test) this.save(workflow.staticData);
+		}
 	}
 
 	/** Deactivation, or the end of a test listen (n8n removes test webhooks in mode 'internal'). */
 	async deactivate(test = false): Promise<void> {
-		await this.trigger.webhookMethods.default.delete.call(
-			this.hookContext(test, test ? 'internal' : 'trigger'),
-		);
+		const workflow = this.workflowFor(test);
+		try {
+			await this.trigger.webhookMethods.default.delete.call(
+				this.hookContext(workflow, test, test ? 'internal' : 'trigger'),
+			);
+		} finally {
+			if (!test) this.save(workflow.staticData);
+		}
 	}
 
 	/** One delivery through webhook(), with a request and response shaped as n8n's. */
@@ -208,8 +309,9 @@ export class TriggerHarness {
 			httpRequest: request,
 			httpResponse: response,
 		} as unknown as ConstructorParameters<typeof WebhookContext>[2];
+		const workflow = this.workflowFor(test);
 		const context = new WebhookContext(
-			this.workflowFor(test),
+			workflow,
 			this.node,
 			additionalData,
 			test ? 'manual' : 'webhook',
@@ -218,6 +320,40 @@ export class TriggerHarness {
 			null,
 		) as unknown as IWebhookFunctions;
 		const result = await this.trigger.webhook.call(context);
-		return { result, ...answered };
+		if (!result.workflowData) {
+			if (!test) this.save(workflow.staticData);
+			return { result, ...answered };
+		}
+		// A run starts: what webhook() wrote to static data is dropped (n8n 2.x), the run's is saved.
+		return { result, ...answered, run: await this.run(result.workflowData, test) };
+	}
+
+	/** The run a delivery starts, as n8n runs it: from the trigger, with the items webhook() gave. */
+	private async run(
+		workflowData: INodeExecutionData[][],
+		test: boolean,
+	): Promise<INodeExecutionData[]> {
+		const workflow = this.workflowFor(test);
+		const mode = test ? 'manual' : 'webhook';
+		const base = { id: this.workflowId, nodes: [this.node] } as unknown as IWorkflowBase;
+		const hooks = new ExecutionLifecycleHooks(mode, 'run', base);
+		hooks.addHandler('workflowExecuteAfter', (_run, newStaticData) => {
+			// n8n saves a run's changed static data, but never a manual (test) run's.
+			if (!test && newStaticData) this.save(newStaticData);
+		});
+		const executionData = createRunExecutionData({
+			executionData: {
+				nodeExecutionStack: [{ node: this.node, data: { main: workflowData }, source: null }],
+			},
+		});
+		const additionalData = additionalDataFor(getEngine().credentialsHelper, hooks);
+		const run = await new WorkflowExecute(
+			additionalData,
+			mode,
+			executionData,
+		).processRunExecutionData(workflow);
+		const task = run.data.resultData.runData[this.node.name]?.[0];
+		if (!task?.data) throw new Error(`the run failed: ${String(run.data.resultData.error?.message)}`);
+		return task.data.main[0] ?? [];
 	}
 }

@@ -7,9 +7,10 @@
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { forgetDeliveries } from '../../nodes/ComposioTrigger/deliveries';
+import { forgetSecrets, SECRET_FRESH_MS } from '../../nodes/ComposioTrigger/secret';
 import { dump } from '../engine/engine';
 import type { Answered } from '../engine/trigger';
-import { TriggerHarness } from '../engine/trigger';
+import { deduplicator, TriggerHarness } from '../engine/trigger';
 import { signedDelivery } from '../simulator';
 import type { WebhookEvent } from '../simulator';
 import { keyLeaks } from '../support/leaks';
@@ -32,6 +33,8 @@ let errors: unknown[] = [];
 
 beforeEach(() => {
 	forgetDeliveries();
+	forgetSecrets();
+	deduplicator.lists.clear();
 	harnesses = [];
 	answers = [];
 	errors = [];
@@ -76,9 +79,12 @@ async function receive(
 	return answered;
 }
 
+/** What the workflow got: the trigger's output in the run the delivery started. */
 function started(answered: Answered): IDataObject[] {
-	return (answered.result.workflowData?.[0] ?? []).map((item) => item.json);
+	return (answered.run ?? []).map((item) => item.json);
 }
+
+const RECEIVED = { webhookResponse: { received: true } };
 
 function githubAccount(userId = 'user-1') {
 	return sim().connectAccount(userId, 'ac_github', { toolkit: 'github' });
@@ -116,7 +122,7 @@ describe('Managed mode: activation', () => {
 			{ ...trigger.node.parameters, events: ALL_EVENTS },
 			{ apiKey: sim().apiKey, baseUrl: sim().url },
 			'trigger-wf',
-			trigger.staticData,
+			{ staticData: trigger.staticData },
 		);
 		await restarted.activate();
 
@@ -272,7 +278,7 @@ describe('Managed mode: activation', () => {
 			trigger.node.parameters,
 			{ apiKey: sim().apiKey, baseUrl: sim().url },
 			'trigger-wf',
-			saved,
+			{ staticData: saved },
 		);
 		await restarted.activate();
 		expect(sim().subscription).toMatchObject({ webhook_url: trigger.url() });
@@ -445,25 +451,83 @@ describe('Deliveries', () => {
 		expect(started(answered)).toHaveLength(1);
 	});
 
-	it('starts nothing for a repeated webhook-id, also after a restart', async () => {
+	it('answers every verified delivery {received: true}: n8n sends the webhook’s responseData for a run', async () => {
+		expect(harness().trigger.description.webhooks?.[0]).toMatchObject({
+			responseMode: 'onReceived',
+			responseData: { received: true },
+		});
+	});
+
+	it('starts nothing for a repeated webhook-id: in the process, and after a restart from what the run saved', async () => {
 		const trigger = harness();
 		await trigger.activate();
 		const event = sim().expireAccount(githubAccount().id);
 
 		expect(started(await receive(trigger, event))).toHaveLength(1);
 		const again = await receive(trigger, event, { attempt: 2 });
-		expect(again.result).toEqual({ webhookResponse: { received: true, status: 'duplicate' } });
+		expect(again).toEqual({ result: RECEIVED });
+		// The run saved the id in static data (webhook() wrote nothing there: n8n drops it).
+		expect(Object.keys(trigger.nodeStaticData().received as IDataObject)).toEqual([event.id]);
 
 		// Static data alone (what n8n saved) is enough: the process forgot.
 		forgetDeliveries();
-		const restarted = trigger.restart();
-		const afterRestart = await receive(restarted, event, { attempt: 3 });
-		expect(afterRestart.result.workflowData).toBeUndefined();
-		// And the process alone is enough: two deliveries read static data before either saved it.
+		const afterRestart = await receive(trigger.restart(), event, { attempt: 3 });
+		expect(afterRestart).toEqual({ result: RECEIVED });
+		// And the process alone is enough: two deliveries read static data before either run saved.
 		const fresh = sim().expireAccount(githubAccount('user-2').id);
 		const racing = [trigger.restart(), trigger.restart()];
 		const raced = await Promise.all(racing.map(async (copy) => await receive(copy, fresh)));
-		expect(raced.filter((answered) => answered.result.workflowData)).toHaveLength(1);
+		expect(raced.filter((answered) => answered.run)).toHaveLength(1);
+	});
+
+	it('keeps every id when runs save out of order: each saves what the process knows then', async () => {
+		const trigger = harness();
+		await trigger.activate();
+		const events = Array.from({ length: 8 }, (_, i) =>
+			sim().expireAccount(githubAccount(`user-${i}`).id),
+		);
+		await Promise.all(events.map(async (event) => await receive(trigger.restart(), event)));
+		forgetDeliveries();
+		expect(Object.keys(trigger.nodeStaticData().received as IDataObject).sort()).toEqual(
+			events.map((event) => event.id).sort(),
+		);
+	});
+
+	it('stops at the trigger the run of a repeat that reached another process before the first run ended', async () => {
+		const trigger = harness();
+		await trigger.activate();
+		const before = trigger.staticData;
+		const event = sim().expireAccount(githubAccount().id);
+		expect(started(await receive(trigger, event))).toHaveLength(1);
+
+		// Another process, whose n8n loaded static data before the first run saved it.
+		forgetDeliveries();
+		const other = new TriggerHarness(
+			trigger.node.parameters,
+			{
+				apiKey: sim().apiKey,
+				baseUrl: sim().url,
+			},
+			'trigger-wf',
+			{ staticData: before },
+		);
+		const repeat = await receive(other, event, { attempt: 2 });
+		expect(repeat.result.workflowData).toBeDefined();
+		// n8n's deduplication store had it: the run stops at the trigger with no items.
+		expect(repeat.run).toEqual([]);
+		expect(
+			started(await receive(other, sim().expireAccount(githubAccount('user-9').id))),
+		).toHaveLength(1);
+	});
+
+	it('records nothing for a test event: n8n keeps nothing of test runs', async () => {
+		const trigger = harness();
+		await trigger.activate(true);
+		const event = sim().expireAccount(githubAccount().id);
+		const answered = await trigger.receive(signedDelivery(event, sim().subscription!.secret), true);
+		expect(started(answered)).toHaveLength(1);
+		expect(deduplicator.lists.size).toBe(0);
+		await trigger.deactivate(true);
 	});
 
 	it('answers events not chosen or filtered out with 200 and starts nothing', async () => {
@@ -476,7 +540,7 @@ describe('Deliveries', () => {
 		});
 		await trigger.activate();
 
-		const ignored = { webhookResponse: { received: true, status: 'ignored' } };
+		const ignored = RECEIVED;
 		expect((await receive(trigger, sim().disableTrigger(instance.id, 'gone'))).result).toEqual(
 			ignored,
 		);
@@ -507,6 +571,47 @@ describe('Manual mode', () => {
 		expect(started(await receive(trigger, event, { secret }))).toHaveLength(1);
 		await trigger.deactivate();
 		expect(sim().requests).toEqual([]);
+	});
+	it('reads the credential’s secret once a minute, and at once when a delivery does not verify', async () => {
+		jest.useFakeTimers({
+			now: Date.now(),
+			doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'],
+		});
+		try {
+			const secret = 'whsec_manual-secret-first';
+			const creds = { apiKey: sim().apiKey, baseUrl: sim().url, webhookSecret: secret };
+			const trigger = harness({ subscription: 'manual' }, creds);
+			await trigger.activate();
+			const reads = trigger.credentialReads();
+			const account = githubAccount().id;
+			for (let i = 0; i < 5; i++) {
+				expect(
+					started(await receive(trigger, sim().expireAccount(account), { secret })),
+				).toHaveLength(1);
+			}
+			expect(trigger.credentialReads() - reads).toBe(1);
+
+			// The user pastes a new secret: the first delivery signed with it reads the credential again.
+			const rotated = 'whsec_manual-secret-second';
+			trigger.setCredentials({ ...creds, webhookSecret: rotated });
+			jest.advanceTimersByTime(1_000);
+			const signedWithNew = await receive(trigger, sim().expireAccount(account), {
+				secret: rotated,
+			});
+			expect(started(signedWithNew)).toHaveLength(1);
+			expect(trigger.credentialReads() - reads).toBe(2);
+			// The old secret no longer verifies, and forgeries read the credential at most once a second.
+			const old = await receive(trigger, sim().expireAccount(account), { secret });
+			expect(old.status).toBe(401);
+			expect(trigger.credentialReads() - reads).toBe(2);
+			jest.advanceTimersByTime(SECRET_FRESH_MS);
+			expect(
+				started(await receive(trigger, sim().expireAccount(account), { secret: rotated })),
+			).toHaveLength(1);
+			expect(trigger.credentialReads() - reads).toBe(3);
+		} finally {
+			jest.useRealTimers();
+		}
 	});
 });
 

@@ -1,12 +1,14 @@
 /**
  * The Composio Trigger's pure pieces: the signature check against the simulator's signer (written
- * apart from it), the memory of webhook-ids, and events into output items.
+ * apart from it), where webhook-ids are remembered, and events into output items.
  */
 import type { IDataObject } from 'n8n-workflow';
 
 import {
-	firstDelivery,
+	claimDelivery,
 	forgetDeliveries,
+	isRepeat,
+	recordDelivery,
 	REMEMBER_AT_MOST,
 	REMEMBER_MS,
 } from '../../nodes/ComposioTrigger/deliveries';
@@ -68,24 +70,84 @@ describe('verifySignature', () => {
 	});
 });
 
-describe('firstDelivery', () => {
+describe('isRepeat and recordDelivery', () => {
 	beforeEach(() => forgetDeliveries());
 
-	it('says true once per id and scope, and keeps ids a day', () => {
-		const data = {};
-		expect(firstDelivery(data, 'wf:a', 'msg_1', 0)).toBe(true);
-		expect(firstDelivery(data, 'wf:a', 'msg_1', REMEMBER_MS)).toBe(false);
-		expect(firstDelivery({}, 'wf:b', 'msg_1', 0)).toBe(true);
+	it('isRepeat: true for an id this process saw or static data holds, per scope, for a day', () => {
+		expect(isRepeat({}, 'wf:a', 'msg_1', 0)).toBe(false);
+		expect(isRepeat({}, 'wf:a', 'msg_1', REMEMBER_MS)).toBe(true);
+		expect(isRepeat({}, 'wf:b', 'msg_1', 0)).toBe(false);
 		forgetDeliveries();
-		expect(firstDelivery(data, 'wf:a', 'msg_1', REMEMBER_MS + 1)).toBe(true);
+		expect(isRepeat({}, 'wf:a', 'msg_1', REMEMBER_MS + 1)).toBe(false);
+		// What a run saved, as n8n loads it for the next delivery.
+		forgetDeliveries();
+		expect(isRepeat({ received: { msg_2: 100 } }, 'wf:a', 'msg_2', 200)).toBe(true);
+		expect(isRepeat({ received: { msg_3: 0 } }, 'wf:a', 'msg_3', REMEMBER_MS + 1)).toBe(false);
+		// webhook() only reads static data.
+		const data = {};
+		isRepeat(data, 'wf:a', 'msg_4', 0);
+		expect(data).toEqual({});
 	});
 
-	it(`keeps at most ${REMEMBER_AT_MOST} ids in static data, the newest`, () => {
-		const data: { received?: Record<string, number> } = {};
-		for (let i = 0; i <= REMEMBER_AT_MOST; i++) firstDelivery(data, 'wf:a', `msg_${i}`, i);
-		expect(Object.keys(data.received!)).toHaveLength(REMEMBER_AT_MOST);
-		expect(data.received!.msg_0).toBeUndefined();
-		expect(data.received![`msg_${REMEMBER_AT_MOST}`]).toBe(REMEMBER_AT_MOST);
+	it('recordDelivery: static data gets this process’s record, merged with what it held', () => {
+		const saved: IDataObject = { received: { msg_other_process: 5 } };
+		recordDelivery(saved, 'wf:a', 'msg_1', 10);
+		expect(saved.received).toEqual({ msg_other_process: 5, msg_1: 10 });
+		// A later run's record shows up in what the earlier run saves when it ends.
+		const earlierRun: IDataObject = {};
+		recordDelivery(earlierRun, 'wf:a', 'msg_2', 20);
+		recordDelivery({}, 'wf:a', 'msg_3', 30);
+		expect(JSON.parse(JSON.stringify(earlierRun))).toEqual({
+			received: { msg_other_process: 5, msg_1: 10, msg_2: 20, msg_3: 30 },
+		});
+	});
+
+	it(`keeps at most ${REMEMBER_AT_MOST} ids, the newest by time, and none older than a day`, () => {
+		const data: IDataObject = { received: { msg_old: -REMEMBER_MS - 1, msg_early: 0 } };
+		for (let i = 1; i <= REMEMBER_AT_MOST; i++) recordDelivery(data, 'wf:a', `msg_${i}`, i);
+		const received = data.received as Record<string, number>;
+		expect(Object.keys(received)).toHaveLength(REMEMBER_AT_MOST);
+		expect(received.msg_old).toBeUndefined();
+		expect(received.msg_early).toBeUndefined();
+		expect(received[`msg_${REMEMBER_AT_MOST}`]).toBe(REMEMBER_AT_MOST);
+	});
+});
+
+describe('claimDelivery', () => {
+	/** n8n's store: the node's list read, then written back whole after an await, as n8n does. */
+	function store() {
+		const list: string[] = [];
+		const check = async (items: unknown[]) => {
+			const row = [...list];
+			await Promise.resolve();
+			const id = String(items[0]);
+			const processed = row.includes(id);
+			if (!processed) row.push(id);
+			list.splice(0, list.length, ...row);
+			return { new: processed ? [] : [id], processed: processed ? [id] : [] };
+		};
+		return { list, check: check as never };
+	}
+
+	it('is true for the first claim of an id, false after; claims of one process never lose an id', async () => {
+		const { list, check } = store();
+		const ids = Array.from({ length: 20 }, (_, i) => `msg_${i}`);
+		expect(await Promise.all(ids.map(async (id) => await claimDelivery(check, 's', id)))).toEqual(
+			ids.map(() => true),
+		);
+		expect([...list].sort()).toEqual([...ids].sort());
+		expect(await claimDelivery(check, 's', 'msg_3')).toBe(false);
+	});
+
+	it('tries once more when the store refuses a write (two processes created the list at once)', async () => {
+		let calls = 0;
+		const check = (async () => {
+			calls++;
+			if (calls === 1) throw new Error('UNIQUE constraint failed: processed_data');
+			return { new: ['msg_1'], processed: [] };
+		}) as never;
+		expect(await claimDelivery(check, 's', 'msg_1')).toBe(true);
+		expect(calls).toBe(2);
 	});
 });
 
