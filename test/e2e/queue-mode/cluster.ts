@@ -1,9 +1,10 @@
 /* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- test tooling: it runs n8n processes on loopback; these rules are n8n Cloud's runtime rules for node code, which this file is not */
 /**
- * n8n in queue mode, as a team runs it: one main process and N `n8n worker` processes sharing one
- * encryption key, one PostgreSQL database and one Redis, each with its own user folder where the
- * packed package is installed the way the README's manual install tells users. Main takes the
- * webhooks and enqueues; the workers run the executions.
+ * n8n in queue mode, as a team runs it: one main process, N `n8n worker` processes and optionally an
+ * `n8n webhook` process, sharing one encryption key, one PostgreSQL database and one Redis, each
+ * with its own user folder where the packed package is installed the way the README's manual
+ * install tells users. Main (and the webhook process) take the webhooks and enqueue; the workers
+ * run the executions.
  */
 import { randomBytes } from 'node:crypto';
 import type { ChildProcess } from 'node:child_process';
@@ -25,15 +26,25 @@ export interface RunningProcess {
 export interface QueueCluster {
 	/** `http://127.0.0.1:<port>` of main: webhooks are under `/webhook/<path>`. */
 	url: string;
+	/** `http://127.0.0.1:<port>` of the webhook process (`webhookProcess: true`), the same paths. */
+	webhookUrl: string | undefined;
 	main: RunningProcess;
+	/** The `n8n webhook` process, when the cluster has one. */
+	webhook: RunningProcess | undefined;
 	workers: RunningProcess[];
 	/** A command on main's home (import, publish), against the shared database. */
 	command(args: string[]): Promise<ProcessResult>;
 	import(kind: 'credentials' | 'workflow', content: unknown): Promise<ProcessResult>;
-	/** Starts main and the workers (after imports and activation). */
+	/**
+	 * Starts main, the webhook process and the workers (after imports and activation); again after
+	 * restart's stop, on the same ports.
+	 */
 	start(): Promise<void>;
+	/** Stops every process (SIGTERM, as a service manager would) and starts them again. */
+	restart(): Promise<void>;
 	/** Execution ids each worker says it started ("Worker started execution N"). */
 	startedBy(worker: RunningProcess): string[];
+	/** Stops every process and removes the user folders. */
 	stop(): Promise<void>;
 }
 
@@ -74,6 +85,8 @@ export async function createQueueCluster(options: {
 	workers: number;
 	/** Jobs each worker runs at once (`n8n worker --concurrency`). */
 	workerConcurrency: number;
+	/** Also an `n8n webhook` process, which takes production webhooks as main does. */
+	webhookProcess?: boolean;
 }): Promise<QueueCluster> {
 	const tarball = required('E2E_TARBALL');
 	const install = { node: required('E2E_NODE24'), bin: required('E2E_N8N_BIN') };
@@ -99,7 +112,8 @@ export async function createQueueCluster(options: {
 	};
 	const encryptionKey = randomBytes(24).toString('hex');
 	const homes: N8nHome[] = [];
-	for (let index = 0; index <= options.workers; index++) {
+	const processes = 1 + options.workers + (options.webhookProcess ? 1 : 0);
+	for (let index = 0; index < processes; index++) {
 		const home = await N8nHome.create(parent, install, {
 			loopbackApi: true,
 			baseEnv: process.env,
@@ -111,27 +125,59 @@ export async function createQueueCluster(options: {
 		homes.push(home);
 	}
 	const [mainHome, ...workerHomes] = homes;
+	const webhookHome = options.webhookProcess ? workerHomes.pop() : undefined;
 	const port = await freePort();
+	const webhookPort = webhookHome ? await freePort() : undefined;
 	let main: RunningProcess | undefined;
+	let webhook: RunningProcess | undefined;
 	const workers: RunningProcess[] = [];
 
-	return {
+	const stopProcesses = async () => {
+		const all = [...workers, ...(webhook ? [webhook] : []), ...(main ? [main] : [])];
+		for (const proc of all) {
+			if (proc.child.exitCode === null && proc.child.signalCode === null) {
+				N8nHome.signal(proc.child, 'SIGTERM');
+			}
+		}
+		let timer: NodeJS.Timeout | undefined;
+		await Promise.race([
+			Promise.all(all.map((proc) => proc.exited)),
+			new Promise((resolve) => (timer = setTimeout(resolve, 20_000))),
+		]);
+		clearTimeout(timer);
+		for (const proc of all) N8nHome.signal(proc.child, 'SIGKILL');
+	};
+
+	const cluster: QueueCluster = {
 		url: `http://127.0.0.1:${port}`,
+		webhookUrl: webhookPort === undefined ? undefined : `http://127.0.0.1:${webhookPort}`,
 		get main() {
 			if (!main) throw new Error('start() first');
 			return main;
+		},
+		get webhook() {
+			return webhook;
 		},
 		workers,
 		command: async (args) => await mainHome.command(args),
 		import: async (kind, content) => await mainHome.import(kind, content),
 		async start() {
-			main = launch(mainHome, 'main', ['start'], {
-				N8N_PORT: String(port),
+			// Main's settings: the address it gives webhooks, and it activates before it says it is up.
+			const asMain = {
 				N8N_LISTEN_ADDRESS: '127.0.0.1',
 				N8N_HOST: '127.0.0.1',
 				N8N_USE_WORKFLOW_PUBLICATION_SERVICE: 'false',
-			});
+			};
+			main = launch(mainHome, 'main', ['start'], { ...asMain, N8N_PORT: String(port) });
 			await ready(main, 'Editor is now accessible via');
+			workers.length = 0;
+			if (webhookHome) {
+				// Loads the published workflow of each delivery the way main does.
+				webhook = launch(webhookHome, 'webhook', ['webhook'], {
+					...asMain,
+					N8N_PORT: String(webhookPort),
+				});
+			}
 			for (const [index, home] of workerHomes.entries()) {
 				workers.push(
 					launch(
@@ -142,7 +188,14 @@ export async function createQueueCluster(options: {
 					),
 				);
 			}
-			await Promise.all(workers.map((worker) => ready(worker, 'n8n worker is now ready')));
+			await Promise.all([
+				...workers.map((worker) => ready(worker, 'n8n worker is now ready')),
+				...(webhook ? [ready(webhook, 'Webhook listener waiting for requests.')] : []),
+			]);
+		},
+		async restart() {
+			await stopProcesses();
+			await cluster.start();
 		},
 		startedBy(worker) {
 			return [...worker.output().matchAll(/Worker started execution (\d+)/g)].map(
@@ -150,20 +203,11 @@ export async function createQueueCluster(options: {
 			);
 		},
 		async stop() {
-			const all = [...workers, ...(main ? [main] : [])];
-			for (const proc of all) {
-				if (proc.child.exitCode === null && proc.child.signalCode === null) {
-					N8nHome.signal(proc.child, 'SIGTERM');
-				}
-			}
-			await Promise.race([
-				Promise.all(all.map((proc) => proc.exited)),
-				new Promise((resolve) => setTimeout(resolve, 20_000)),
-			]);
-			for (const proc of all) N8nHome.signal(proc.child, 'SIGKILL');
+			await stopProcesses();
 			if (!process.env.E2E_KEEP) {
 				for (const home of homes) rmSync(home.folder, { recursive: true, force: true });
 			}
 		},
 	};
+	return cluster;
 }

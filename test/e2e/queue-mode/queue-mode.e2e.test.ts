@@ -8,10 +8,11 @@
 import { randomBytes } from 'node:crypto';
 
 import onboardingWebhook from '../../../examples/onboarding-webhook.json';
-import { startSimulator, type Simulator } from '../../simulator';
-import { createQueueCluster, type QueueCluster } from './cluster';
+import type { Simulator } from '../../simulator';
+import type { QueueCluster } from './cluster';
 import { type Answer, postSignups, SERVER_ID, signups, WEBHOOK_PATH } from './load';
-import { ensurePackages, startPostgres, startRedis, type Postgres, type Service } from './services';
+import type { Postgres } from './services';
+import { startQueueMode, type QueueMode } from './setup';
 
 const AUTH_CONFIG = 'ac_queue_github';
 const IN_FLIGHT = 20;
@@ -22,7 +23,7 @@ function log(message: string): void {
 
 describe('queue mode: main, two workers, Redis and PostgreSQL', () => {
 	const apiKey = `queue_key_${randomBytes(12).toString('hex')}`;
-	let redis: Service | undefined;
+	let queueMode: QueueMode | undefined;
 	let postgres: Postgres | undefined;
 	let sim: Simulator;
 	let cluster: QueueCluster | undefined;
@@ -82,35 +83,18 @@ describe('queue mode: main, two workers, Redis and PostgreSQL', () => {
 	}
 
 	beforeAll(async () => {
-		ensurePackages();
-		redis = await startRedis();
-		postgres = await startPostgres();
-		sim = await startSimulator({ apiKey });
-		sim.addServer({ id: SERVER_ID, name: 'Queue mode', auth_config_ids: [AUTH_CONFIG] });
-		cluster = await createQueueCluster({ redis, postgres, workers: 2, workerConcurrency: 10 });
-		const credentials = await cluster.import('credentials', [
-			{
-				id: 'e2eComposioCred1',
-				name: 'Composio MCP account',
-				type: 'composioMcpApi',
-				data: { apiKey, baseUrl: sim.url },
-			},
-		]);
-		expect(credentials).toMatchObject({ code: 0 });
-		expect(await cluster.import('workflow', [onboardingWebhook])).toMatchObject({ code: 0 });
-		expect(
-			await cluster.command(['publish:workflow', `--id=${onboardingWebhook.id}`]),
-		).toMatchObject({
-			code: 0,
+		queueMode = await startQueueMode({
+			apiKey,
+			workers: 2,
+			workerConcurrency: 10,
+			workflows: [onboardingWebhook],
 		});
-		await cluster.start();
+		({ postgres, sim, cluster } = queueMode);
+		sim.addServer({ id: SERVER_ID, name: 'Queue mode', auth_config_ids: [AUTH_CONFIG] });
 	}, 600_000);
 
 	afterAll(async () => {
-		await cluster?.stop();
-		await sim?.close();
-		await postgres?.stop();
-		await redis?.stop();
+		await queueMode?.stop();
 	}, 120_000);
 
 	afterEach(() => {

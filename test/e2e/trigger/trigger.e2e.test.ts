@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals -- test tooling: it waits on a real n8n on loopback; these rules are n8n Cloud's runtime rules for node code, which this file is not */
 /**
  * The Composio Trigger in a real n8n, 2.x and 1.x (`n8n start`, the packed package installed as a community
  * package), activated and deactivated through n8n's REST API as the editor does it, with the
@@ -11,88 +12,15 @@ import { keyLeaks } from '../../support/leaks';
 import { startSimulator, type Simulator, type WebhookEvent } from '../../simulator';
 import { loginAsOwner, N8n, type RunningN8n } from '../n8n';
 import { type Capture, startCapture } from './capture';
-
-const CREDENTIAL = { id: 'e2eComposioCred1', name: 'Composio MCP account' };
-const ALL_EVENTS = [
-	'composio.trigger.message',
-	'composio.connected_account.expired',
-	'composio.trigger.disabled',
-];
-
-interface Node {
-	id: string;
-	name: string;
-	type: string;
-	typeVersion: number;
-	position: [number, number];
-	parameters: Record<string, unknown>;
-	webhookId?: string;
-	credentials?: Record<string, { id: string; name: string }>;
-}
-
-interface WorkflowFile {
-	id: string;
-	name: string;
-	nodes: Node[];
-	connections: Record<
-		string,
-		{ main: Array<Array<{ node: string; type: string; index: number }>> }
-	>;
-	[key: string]: unknown;
-}
-
-/** An HTTP Request node that posts each item it gets to the capture server at `/<name>`. */
-function reporter(name: string, captureUrl: string, id: string): Node {
-	return {
-		id,
-		name: 'Report',
-		type: 'n8n-nodes-base.httpRequest',
-		typeVersion: 4.2,
-		position: [480, 0],
-		parameters: {
-			method: 'POST',
-			url: `${captureUrl}/${name}`,
-			sendBody: true,
-			specifyBody: 'json',
-			jsonBody: '={{ JSON.stringify($json) }}',
-			options: {},
-		},
-	};
-}
-
-/** Composio Trigger → Report, under a webhook id of its own. */
-function triggerWorkflow(
-	id: string,
-	parameters: Record<string, unknown>,
-	captureUrl: string,
-): WorkflowFile {
-	return {
-		id,
-		name: `Composio Trigger ${id}`,
-		active: false,
-		settings: { executionOrder: 'v1' },
-		nodes: [
-			{
-				id: `${id}-trigger`,
-				name: 'Composio Trigger',
-				type: 'n8n-nodes-composio-mcp.composioTrigger',
-				typeVersion: 1.1,
-				position: [0, 0],
-				webhookId: hookOf(id),
-				parameters,
-				credentials: { composioMcpApi: CREDENTIAL },
-			},
-			reporter(id, captureUrl, `${id}-report`),
-		],
-		connections: {
-			'Composio Trigger': { main: [[{ node: 'Report', type: 'main', index: 0 }]] },
-		},
-	};
-}
-
-function hookOf(workflowId: string): string {
-	return `${workflowId.toLowerCase().padEnd(8, '0').slice(0, 8)}-1111-4111-8111-111111111111`;
-}
+import {
+	ALL_EVENTS,
+	CREDENTIAL,
+	inParallel,
+	productionUrlOf,
+	reporter,
+	triggerWorkflow,
+	type WorkflowFile,
+} from './workflows';
 
 /** The example as users import it, with a Report node after its last node. */
 function reportingExample(captureUrl: string): WorkflowFile {
@@ -137,16 +65,47 @@ async function deactivate(workflowId: string) {
 	return await rest('POST', `/workflows/${workflowId}/deactivate`, {});
 }
 
+/**
+ * What n8n's execution list says of a workflow's executions: how many ended, how many are still
+ * going. (The list answers a page of them and the count of the ended ones.)
+ */
+async function executions(workflowId: string): Promise<{ ended: number; going: number }> {
+	const filter = encodeURIComponent(JSON.stringify({ workflowId }));
+	const answer = await rest('GET', `/executions?filter=${filter}&limit=100`);
+	expect(answer.status).toBe(200);
+	const { count, estimated, results } = answer.json.data as {
+		count: number;
+		estimated: boolean;
+		results: Array<{ status: string }>;
+	};
+	expect(estimated).toBe(false);
+	const going = results.filter((result) => ['new', 'running'].includes(result.status)).length;
+	return { ended: count, going };
+}
+
 /** How many executions n8n has of a workflow, from its own execution list. */
 async function executionCount(workflowId: string): Promise<number> {
-	const filter = encodeURIComponent(JSON.stringify({ workflowId }));
-	const answer = await rest('GET', `/executions?filter=${filter}`);
-	expect(answer.status).toBe(200);
-	return (answer.json.data.results as unknown[]).length;
+	const { ended, going } = await executions(workflowId);
+	return ended + going;
+}
+
+/** Resolves once n8n's execution list has `count` executions of the workflow, all ended. */
+async function allEnded(workflowId: string, count: number): Promise<void> {
+	const deadline = Date.now() + 60_000;
+	for (;;) {
+		const now = await executions(workflowId);
+		if (now.going === 0 && now.ended >= count) return;
+		if (Date.now() > deadline) {
+			throw new Error(
+				`${workflowId}: ${JSON.stringify(now)} executions, waiting for ${count} ended`,
+			);
+		}
+		await new Promise((resolve) => setTimeout(resolve, 250));
+	}
 }
 
 function productionUrl(workflowId: string): string {
-	return `${running.url}/webhook/${hookOf(workflowId)}/webhook`;
+	return productionUrlOf(running.url, workflowId);
 }
 
 /** Sends as Composio does and expects the one delivery to be answered 200 {"received": true}. */
@@ -302,6 +261,36 @@ describe('Composio Trigger in real n8n', () => {
 		expect((await capture.waitFor('TrigA', reported + 1)).at(-1)).toMatchObject({ id: back.id });
 		expect(capture.received('TrigC')).toHaveLength(1);
 	});
+
+	it('a delivery re-sent after a restart starts nothing', async () => {
+		const before = await executionCount('TrigA');
+		const reported = capture.received('TrigA').length;
+		const events = Array.from({ length: 40 }, () => sim.expireAccount(github().id));
+		await inParallel(events, 10, send);
+		await capture.waitFor('TrigA', reported + events.length);
+		// Every run ended: n8n saved what each wrote to the workflow's static data.
+		await allEnded('TrigA', before + events.length);
+
+		await running.stop();
+		running = await n8n.start();
+		cookie = await loginAsOwner(running.url);
+		// n8n activated the workflow again on start, at its new address (another port).
+		expect(sim.subscription).toMatchObject({ webhook_url: productionUrl('TrigA') });
+
+		// Composio's retries, to the subscription's URL, signed with its secret.
+		const repeats = await inParallel(events, 10, (event) => sim.deliver(event, { attempt: 2 }));
+		expect(repeats.map((repeat) => [repeat.status, repeat.body])).toEqual(
+			events.map(() => [200, '{"received":true}']),
+		);
+
+		// A marker after the repeats: once it is reported, anything they had started would be too.
+		const marker = sim.expireAccount(github().id);
+		await send(marker);
+		const items = await capture.waitFor('TrigA', reported + events.length + 1);
+		expect(items.slice(reported + events.length).map((item) => item.id)).toEqual([marker.id]);
+		await allEnded('TrigA', before + events.length + 1);
+		expect(await executionCount('TrigA')).toBe(before + events.length + 1);
+	}, 300_000);
 
 	it('removes the subscription it created when the workflow is deactivated', async () => {
 		expect(await deactivate('TrigA')).toMatchObject({ status: 200 });
