@@ -187,5 +187,7 @@ it('several items listing under faults: each item’s listing whole, in input or
 	expect(result.success.map((item) => item.json)).toEqual([0, 1, 2, 3].flatMap(() => baseline));
 	expect([1, 2, 3].map((page) => pageRequests(page).length)).toEqual([6, 6, 7]);
 	expect(sleeps.waits).toHaveLength(7);
-	expect(sleeps.waits.filter((wait) => wait === 1000).length).toBeGreaterThanOrEqual(2);
+	// The first 429 holds every item for its Retry-After (1 s); an item refused in the same window
+	// waits what is left of that hold (recorded waits take no time, so possibly nothing).
+	expect(sleeps.waits).toContain(1000);
 });

@@ -1,8 +1,11 @@
 /**
- * Composio's per-organisation rate limit, two ways limiters are built: a token bucket (refills
- * gradually) and fixed windows aligned to the clock (a count per window that resets at once). Past
- * the limit: a bare 429 with Retry-After in whole seconds, rounded up as most limiters do. Every
- * answer carries the limiter's state in Composio's headers.
+ * Composio's per-organisation rate limit, the ways limiters are built: a token bucket (refills
+ * gradually), fixed windows aligned to the clock (a count per window that resets at once), and
+ * fixed windows that start at the first request after the last one expired (a counter with an
+ * expiry set on its first hit: the most common limiter there is). Past the limit: a bare 429 with
+ * Retry-After in whole seconds, rounded up as most limiters do. Answers carry the limiter's state
+ * in Composio's headers (honest), none (a proxy stripped them), or another limit's (lying: a quota
+ * header beside a per-second limit, or a second limiter in front of Composio).
  */
 import type { RateLimit } from './types';
 
@@ -13,6 +16,13 @@ export interface Limiter {
 	headers(now: number): Record<string, string>;
 	readonly limit: RateLimit;
 }
+
+/** What lying headers say, whatever the limiter's state: plenty left of a big limit. */
+export const LYING_HEADERS = {
+	'X-RateLimit': '10000',
+	'X-RateLimit-Remaining': '9999',
+	'X-RateLimit-Window-Size': '1s',
+};
 
 class TokenBucket implements Limiter {
 	private tokens: number;
@@ -93,6 +103,66 @@ class FixedWindow implements Limiter {
 	}
 }
 
+/** perSecond requests per second from the first request after the last window expired. */
+class FirstHitWindow implements Limiter {
+	private start = Number.NEGATIVE_INFINITY;
+
+	private used = 0;
+
+	constructor(readonly limit: RateLimit) {}
+
+	private expired(now: number) {
+		return now - this.start >= 1000;
+	}
+
+	take(now: number): number | undefined {
+		if (this.expired(now)) {
+			this.start = now;
+			this.used = 0;
+		}
+		if (this.used < this.limit.perSecond) {
+			this.used++;
+			return undefined;
+		}
+		return Math.max(1, Math.ceil((this.start + 1000 - now) / 1000));
+	}
+
+	headers(now: number): Record<string, string> {
+		const used = this.expired(now) ? 0 : this.used;
+		return {
+			'X-RateLimit': String(this.limit.perSecond),
+			'X-RateLimit-Remaining': String(Math.max(0, this.limit.perSecond - used)),
+			'X-RateLimit-Window-Size': '1s',
+		};
+	}
+}
+
+/** The limiter's headers as the client sees them, in the limit's header mode. */
+class Presented implements Limiter {
+	constructor(private readonly inner: Limiter) {}
+
+	get limit() {
+		return this.inner.limit;
+	}
+
+	take(now: number) {
+		return this.inner.take(now);
+	}
+
+	headers(now: number): Record<string, string> {
+		const mode = this.limit.headers ?? 'honest';
+		if (mode === 'absent') return {};
+		if (mode === 'lying') return { ...LYING_HEADERS };
+		return this.inner.headers(now);
+	}
+}
+
 export function createLimiter(limit: RateLimit, now: number): Limiter {
-	return limit.kind === 'window' ? new FixedWindow(limit) : new TokenBucket(limit, now);
+	const inner =
+		limit.kind === 'window'
+			? new FixedWindow(limit)
+			: limit.kind === 'firstHit'
+				? new FirstHitWindow(limit)
+				: new TokenBucket(limit, now);
+	return new Presented(inner);
 }

@@ -69,8 +69,13 @@ export interface RateLimit {
 	perSecond: number;
 	/** Token bucket only: its size (requests allowed at once); default perSecond. */
 	burst?: number;
-	/** A token bucket (default) or fixed one-second windows aligned to the clock. */
-	kind?: 'bucket' | 'window';
+	/**
+	 * A token bucket (default), fixed one-second windows aligned to the clock, or fixed one-second
+	 * windows that start at the first request after the last one expired.
+	 */
+	kind?: 'bucket' | 'window' | 'firstHit';
+	/** The X-RateLimit headers: the limiter's state (default), none, or a constant lie. */
+	headers?: 'honest' | 'absent' | 'lying';
 }
 
 export interface RecordedRequest {

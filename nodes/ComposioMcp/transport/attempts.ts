@@ -9,6 +9,7 @@ import { NodeApiError } from 'n8n-workflow';
 import { describeComposioError, excerpt, parseBody } from './errors';
 import type { Answer, ExchangeFault } from './exchange';
 import { errorCode, MAX_ANSWER_BYTES, MAX_REDIRECTS } from './exchange';
+import { parseLimitMessage } from './gate';
 import type { Redactor } from './redact';
 import type { AttemptOutcome } from './retry';
 import { TRANSIENT_NETWORK_CODES } from './retry';
@@ -208,8 +209,14 @@ export function responseAttempt(
 		itemIndex,
 	});
 	error.context.requestId = info.requestId;
+	const limit = statusCode === 429 ? parseLimitMessage(info.message) : undefined;
 	return {
-		outcome: { kind: 'status', status: statusCode, retryAfterSeconds: info.retryAfterSeconds },
+		outcome: {
+			kind: 'status',
+			status: statusCode,
+			retryAfterSeconds: info.retryAfterSeconds,
+			...(limit && { limit }),
+		},
 		error,
 	};
 }

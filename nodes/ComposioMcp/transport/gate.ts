@@ -1,18 +1,26 @@
 /**
  * One rate gate per Composio organisation in an n8n process, shared by every run of every
- * workflow there (many executions at once on a worker in queue mode). Composio limits requests per organisation in windows,
- * says so on every answer (X-RateLimit, X-RateLimit-Remaining, X-RateLimit-Window-Size) and, past
- * the limit, answers 429 with a Retry-After in whole seconds.
+ * workflow there (many executions at once on a worker in queue mode). Composio limits requests
+ * per organisation, L requests per window of W; past the limit it answers 429 with a Retry-After
+ * in whole seconds and says "Limit: L requests per W". Limiters differ in where windows start
+ * (aligned to the clock, or at the first request after the last window expired) and in whether
+ * they refill gradually (a token bucket); headers may be honest, stripped by a proxy, or about
+ * another limit. The gate assumes none of it:
  *
- * - While the answers say the window has requests left, requests go; when those sent since the last
- *   answer use them up, the gate closes for everyone, so that no request is sent only to get a 429.
- * - A 429 closes the gate for every request, not only the one that got it.
- * - Whole-second Retry-After rounds up: the window may open up to a second sooner. In windows of a
- *   known length the gate lets one request through every PROBE_MS from a second before Retry-After
- *   ends; the first that finds a fresh window marks where windows start, and from then on the gate
- *   reopens when the next window starts, with no 429 at all. A limit that refills gradually (a token
- *   bucket: the answer after the wait is not a fresh window) waits out Retry-After instead.
- * - Without rate-limit headers, a 429 closes the gate for its Retry-After.
+ * - Free: requests go as fast as the run sends them. While the answers' X-RateLimit-Remaining is
+ *   believed, the gate stops when the requests sent since the last answer use it up.
+ * - A 429 is the truth: the limit binds. Every request waits until the window it spent must have
+ *   ended: W after the first request of that window (the window began then or before it), within
+ *   the second before Retry-After ends (whole seconds round up). Then the gate paces:
+ *   one request every W/L (plus a margin). Paced, no limiter of any shape lets fewer through: a
+ *   clock-aligned window sees at most L, a window that starts at its first request ends before
+ *   the L+1st, a bucket refills faster than it is drawn.
+ * - A 429 while paced means the pace is too fast (another process shares the limit): it slows.
+ * - Idle for a window: the limit has nothing of the gate's left; free again.
+ * - A 429 whose own X-RateLimit-Remaining says requests remain proves the headers describe some
+ *   other limit (or lie): from then on they change nothing. L and W come from the 429's message,
+ *   else the headers while believed, else from what was seen (the requests a window let through,
+ *   Retry-After for its length).
  *
  * Waits go through n8n-workflow's `sleep`, so that tests record them instead of sleeping.
  */
@@ -29,201 +37,340 @@ function header(headers: Headers | undefined, name: string): string | undefined 
 	return Array.isArray(value) ? value[0] : value;
 }
 
+const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
 /** "60s", "1m", "500ms", "1" (seconds) as milliseconds; undefined when it is none of those. */
 export function parseWindow(value: string | undefined): number | undefined {
 	const match = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*$/i.exec(value ?? '');
 	if (!match) return undefined;
-	const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[(match[2] ?? 's').toLowerCase()] ?? 1000;
-	const ms = Number(match[1]) * unit;
+	const ms = Number(match[1]) * (UNITS[(match[2] ?? 's').toLowerCase()] ?? 1000);
 	return ms > 0 ? ms : undefined;
 }
 
-/** How often, at most, one request goes to ask whether a spent window has opened again. */
-export const PROBE_MS = 100;
+/** The limit a 429 names: "Rate limit exceeded. Limit: 100 requests per 1 minutes". */
+export function parseLimitMessage(message: string | undefined): LimitSeen | undefined {
+	const match =
+		/limit:\s*(\d+)\s*requests?\s*per\s*(\d+(?:\.\d+)?)?\s*(ms|millisecond|second|sec|s|minute|min|m|hour|h)/i.exec(
+			message ?? '',
+		);
+	if (!match) return undefined;
+	const unit = match[3].toLowerCase();
+	const ms = unit.startsWith('ms') || unit.startsWith('milli') ? 1 : (UNITS[unit[0]] ?? 1000);
+	const limit = Number(match[1]);
+	const windowMs = Number(match[2] ?? 1) * ms;
+	return limit > 0 && windowMs > 0 ? { limit, windowMs } : undefined;
+}
 
-/** Added to a predicted window start: a request a little late costs little, one too early a 429. */
+export interface LimitSeen {
+	/** Requests per window. */
+	limit: number;
+	windowMs: number;
+}
+
+/** Paced, requests are spaced this much wider than W/L: late by a little rather than early. */
+export const PACE_MARGIN = 0.02;
+
+/** A 429 while paced slows the pace by this factor; a window without one speeds it up again. */
+const SLOW_DOWN = 1.25;
+const SPEED_UP = 1.1;
+
+/** Waited past a window's predicted end: an answer a few ms late costs less than a 429. */
 const MARGIN_MS = 5;
 
 /** A request let through by pass(), handed back to settle(). */
 export interface Ticket {
-	/** Sent alone, to ask whether a spent window has opened again. */
-	probe: boolean;
-	/** When it was let through: an answer to a request sent before a window opened is stale. */
+	/** When it was let through. */
 	sentAt: number;
-}
-
-/** What the gate last learnt of the organisation's limit. */
-interface Limit {
-	/** Requests per window (X-RateLimit). */
-	limit?: number;
-	/** Window length (X-RateLimit-Window-Size). */
-	windowMs?: number;
-	/** When a window is expected to start next (predicted from one seen starting). */
-	nextStart?: number;
-	/** The last Retry-After, for limits that refill gradually. */
-	retryAfterMs: number;
+	/** The window it was sent in (bumped when the limit binds): answers from older ones are stale. */
+	epoch: number;
+	/** What the believed headers said was left when it went (after it), if they said anything. */
+	budget: number | undefined;
 }
 
 export class RateGate {
-	/** Until when the gate is closed (ms since the epoch). */
+	/** Until when every request waits (ms since the epoch). */
 	private closedUntil = 0;
 
 	/** Bumped at each closing, so a request that waited knows whether it was closed again meanwhile. */
 	private closings = 0;
 
-	/**
-	 * Requests the window has left: the last answer's remaining count, minus the requests sent after
-	 * it. Undefined when unknown (no headers yet, or a window has just opened).
-	 */
+	/** What the gate knows of the limit: from 429 messages, believed headers, or what it saw. */
+	private known: Partial<LimitSeen> & {
+		from?: 'message' | 'headers' | 'seen';
+		/** Whether to pace by it (what was seen paces once two windows agreed on it). */
+		paced?: boolean;
+	} = {};
+
+	/** What the last window seen let through, and when it ended. */
+	private lastSeen: { limit: number; at: number } | undefined;
+
+	/** Whether X-RateLimit-* are believed (until a 429 contradicts them). */
+	private headersBelieved = true;
+
+	/** Requests the window has left by the last believed answer, minus those sent since. */
 	private budget: number | undefined;
 
-	/** The remaining count of the last answer, to tell a fresh window (it jumps back up). */
-	private lastRemaining: number | undefined;
+	/** Paced: the time between requests; undefined while free. */
+	private intervalMs: number | undefined;
 
-	/** Whether requests are held because the window is spent, and one at a time is asking. */
-	private probing = false;
+	/** Paced: W/L with the margin, the fastest pace. */
+	private floorMs = 0;
 
-	/**
-	 * When the window the gate last waited for opened: answers to requests sent before it describe
-	 * the spent window, not this one, and must not count against it.
-	 */
-	private windowOpensAt = 0;
+	/** Paced: when the pace last changed (a 429 slowed it, or a quiet window sped it up). */
+	private pacedAt = 0;
 
-	private readonly limit: Limit = { retryAfterMs: 1000 };
+	/** Paced: when the next request may go. */
+	private nextSlot = 0;
 
-	/** The request asking while probing, and how the others wait for its answer. */
-	private probe: { done: Promise<void>; end: () => void } | undefined;
+	/** The window requests go into: bumped when the limit binds. */
+	private epoch = 0;
+
+	/** When the first request of the current window went (the window began then or before). */
+	private windowStart: number | undefined;
+
+	/** Requests of the current window that got through (what L is, when nothing else says). */
+	private passedInWindow = 0;
+
+	/** Paced: 429s since the last request that got through. */
+	private refusedInARow = 0;
+
+	private lastSent = Number.NEGATIVE_INFINITY;
 
 	private inFlight = 0;
 
-	/** When the budget was last read off an answer: older than a window, it says nothing. */
-	private answeredAt = 0;
+	/** The end of the latest wait: the gate's time never runs behind what it waited for. */
+	private sleptUntil = 0;
 
 	constructor(
-		/** The longest a 429 may close the gate (Request Options › Max Wait). */
+		/** The longest a 429 may hold requests (Request Options › Max Wait). */
 		private readonly maxWaitMs: number,
-		private readonly now: () => number = Date.now,
+		private readonly clock: () => number = Date.now,
 	) {}
+
+	/**
+	 * The gate's time: the clock, or the end of the latest wait if that is later (a timer that
+	 * fires a millisecond early; or, in tests, a wait that is recorded rather than slept).
+	 */
+	private now(): number {
+		return Math.max(this.clock(), this.sleptUntil);
+	}
+
+	private async sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+		const until = this.now() + ms;
+		await sleep(ms, signal);
+		this.sleptUntil = Math.max(this.sleptUntil, until);
+	}
 
 	/** Waits until a request may be sent, and counts it as sent; settle() takes the ticket back. */
 	async pass(signal?: AbortSignal): Promise<Ticket> {
-		if (this.budget !== undefined && this.now() - this.answeredAt > (this.limit.windowMs ?? 1000)) {
-			this.budget = undefined;
-		}
 		for (;;) {
 			const closings = this.closings;
 			const wait = this.closedUntil - this.now();
 			if (wait > 0) {
-				await sleep(wait, signal);
+				await this.sleep(wait, signal);
 				// Closed again meanwhile (a 429 to another request): wait for that too.
-				if (this.closings !== closings && this.closedUntil > this.now()) continue;
-				// Waited out (timers may fire a millisecond early): nobody waits for it again.
-				if (this.closings === closings) this.closedUntil = Math.min(this.closedUntil, this.now());
+				if (this.closings !== closings) continue;
+				this.waitedOut();
 			}
-			if (!this.probing && (this.budget === undefined || this.budget > 0)) break;
-			if (!this.probing && this.limit.nextStart !== undefined) {
-				// Spent, and the next window's start is known: everyone waits for it.
-				this.windowOpensAt = this.nextWindowStart();
-				this.closeUntil(this.windowOpensAt);
-				this.budget = undefined;
+			const now = this.now();
+			// Idle for a whole window (not waiting one out): nothing of the gate's counts any more.
+			const idleFor = now - Math.max(this.lastSent, this.closedUntil);
+			if (this.windowMs !== undefined && idleFor > this.windowMs && this.inFlight === 0) {
+				this.free();
+			}
+			if (this.intervalMs !== undefined) {
+				if (this.intervalMs > this.floorMs && now - this.pacedAt > (this.windowMs ?? 1000)) {
+					// A window without a 429 since the pace slowed: try a little faster.
+					this.intervalMs = Math.max(this.floorMs, this.intervalMs / SPEED_UP);
+					this.pacedAt = now;
+				}
+				const slot = Math.max(now, this.nextSlot);
+				this.nextSlot = slot + this.intervalMs;
+				if (slot > now) {
+					await this.sleep(slot - now, signal);
+					if (this.closings !== closings) continue;
+				}
+			} else if (this.budget !== undefined && this.budget <= 0) {
+				// The believed headers say the window is spent: the limit binds without a 429.
+				this.bind(now);
 				continue;
+			} else if (this.budget !== undefined) {
+				this.budget--;
 			}
-			this.probing = true;
-			if (!this.probe) {
-				let end = () => {};
-				const done = new Promise<void>((resolve) => (end = resolve));
-				this.probe = { done, end };
-				this.inFlight++;
-				return { probe: true, sentAt: this.now() };
-			}
-			await this.probe.done;
+			return this.sent();
 		}
-		if (this.budget !== undefined) this.budget--;
+	}
+
+	private sent(): Ticket {
+		const now = this.now();
+		this.windowStart ??= now;
+		this.lastSent = now;
 		this.inFlight++;
-		return { probe: false, sentAt: this.now() };
+		return { sentAt: now, epoch: this.epoch, budget: this.budget };
 	}
 
 	/**
 	 * Takes in how an attempt ended: `headers` when there was an answer, and for a 429 the wait the
-	 * retry policy gives it (Retry-After capped by Max Wait, or a backoff without one).
+	 * retry policy gives it (Retry-After capped by Max Wait, or a backoff without one). Returns how
+	 * long a refused request waits before it is sent again (see waitOut).
 	 */
 	settle(ticket: Ticket, outcome: AttemptOutcome, headers?: Headers, retryWaitMs?: number): number {
 		this.inFlight = Math.max(0, this.inFlight - 1);
-		const limit = Number(header(headers, 'x-ratelimit'));
-		if (Number.isFinite(limit) && limit > 0) this.limit.limit = limit;
-		const windowMs = parseWindow(header(headers, 'x-ratelimit-window-size'));
-		if (windowMs) this.limit.windowMs = windowMs;
-
-		let wait = 0;
-		if (outcome.kind === 'status' && outcome.status === 429)
-			wait = this.limited(outcome, retryWaitMs);
-		else if (outcome.kind === 'status') {
-			this.answered(ticket, Number(header(headers, 'x-ratelimit-remaining')));
+		if (outcome.kind !== 'status') return 0;
+		const remaining = this.headersBelieved
+			? Number(header(headers, 'x-ratelimit-remaining'))
+			: Number.NaN;
+		if (outcome.status === 429) {
+			const now = this.now();
+			this.limited(now, ticket, outcome, remaining, retryWaitMs);
+			return Math.max(0, this.closedUntil - now);
 		}
-		if (ticket.probe) this.endProbe();
-		return wait;
-	}
-
-	/** Closes the gate after a 429; returns how long. */
-	private limited(outcome: { retryAfterSeconds?: number }, retryWaitMs?: number): number {
-		const retryAfterMs =
-			retryWaitMs ?? Math.min(this.maxWaitMs, (outcome.retryAfterSeconds ?? 1) * 1000);
-		this.limit.retryAfterMs = retryAfterMs;
-		// Whether the answers had said the window was spent: then this 429 is that window's.
-		const spent = this.probing || (this.budget !== undefined && this.budget <= 0);
-		// A prediction that led here was wrong: learn the window's start again.
-		this.limit.nextStart = undefined;
-		this.budget = undefined;
-		if (this.limit.windowMs === undefined || !spent) {
-			this.probing = false;
-			this.closeUntil(this.now() + retryAfterMs);
-			return retryAfterMs;
+		if (ticket.epoch !== this.epoch) return 0;
+		this.passedInWindow++;
+		this.refusedInARow = 0;
+		if (!this.headersBelieved) return 0;
+		this.learn(
+			{
+				limit: Number(header(headers, 'x-ratelimit')),
+				windowMs: parseWindow(header(headers, 'x-ratelimit-window-size')),
+			},
+			'headers',
+		);
+		if (this.intervalMs === undefined && Number.isFinite(remaining)) {
+			this.budget = remaining - this.inFlight;
 		}
-		// The window opens within the last second of Retry-After: ask from then on, one at a time.
-		this.probing = true;
-		const wait = Math.max(PROBE_MS, retryAfterMs - 1000);
-		this.closeUntil(this.now() + wait);
-		return wait;
-	}
-
-	private answered(ticket: Ticket, remaining: number): void {
-		// Unknown, or what was left of a window that has ended since this request was sent.
-		if (!Number.isFinite(remaining) || ticket.sentAt < this.windowOpensAt) return;
-		const fresh = remaining > (this.lastRemaining ?? 0) + this.inFlight + 1;
-		if (this.probing && ticket.probe) {
-			this.probing = false;
-			if (fresh && this.limit.windowMs !== undefined) {
-				// The window opened between the last 429 and this answer: it starts about now.
-				this.limit.nextStart = this.now() + this.limit.windowMs;
-			} else if (!fresh) {
-				// Not a fresh window but a trickle: the limit refills gradually. Let it fill.
-				this.lastRemaining = remaining;
-				this.budget = undefined;
-				this.closeUntil(this.now() + this.limit.retryAfterMs);
-				return;
-			}
-		}
-		this.lastRemaining = remaining;
-		this.budget = remaining - this.inFlight;
-		this.answeredAt = this.now();
-	}
-
-	private nextWindowStart(): number {
-		const { nextStart = this.now(), windowMs = 0 } = this.limit;
-		let next = nextStart;
-		while (windowMs > 0 && next + MARGIN_MS <= this.now()) next += windowMs;
-		this.limit.nextStart = next;
-		return next + MARGIN_MS;
+		return 0;
 	}
 
 	/**
-	 * For the request that got a 429: waits until the gate opens (at once when the 429 asked for no
-	 * wait), and marks the closing waited out, so that the request does not wait for it twice.
+	 * For the request that got a 429: waits what settle() said, and marks the closing waited out,
+	 * so that the request does not wait for it twice in pass().
 	 */
 	async waitOut(ms: number, signal?: AbortSignal): Promise<void> {
 		const closings = this.closings;
-		await sleep(ms, signal);
-		if (this.closings === closings) this.closedUntil = Math.min(this.closedUntil, this.now());
+		await this.sleep(ms, signal);
+		if (this.closings === closings) this.waitedOut();
+	}
+
+	/** A closing waited out (timers may fire a millisecond early): nobody waits for it again. */
+	private waitedOut(): void {
+		const until = this.closedUntil;
+		this.closedUntil = Math.min(until, this.now());
+		// The first paced request after it may go at once.
+		if (this.nextSlot <= until) this.nextSlot = Math.min(this.nextSlot, this.now());
+	}
+
+	/** The window size the gate goes by, when it knows one. */
+	private get windowMs(): number | undefined {
+		return this.known.windowMs;
+	}
+
+	private learn(seen: Partial<LimitSeen>, from: 'message' | 'headers' | 'seen'): void {
+		const rank = { seen: 0, headers: 1, message: 2 };
+		if (this.known.from !== undefined && rank[from] < rank[this.known.from]) return;
+		const limit = Number.isFinite(seen.limit) && seen.limit! > 0 ? seen.limit : undefined;
+		const windowMs = seen.windowMs !== undefined && seen.windowMs > 0 ? seen.windowMs : undefined;
+		if (windowMs === undefined || (limit === undefined && from !== 'seen')) return;
+		this.known = { limit, windowMs, from, paced: from !== 'seen' };
+	}
+
+	private limited(
+		now: number,
+		ticket: Ticket,
+		outcome: { retryAfterSeconds?: number; limit?: LimitSeen },
+		remaining: number,
+		retryWaitMs: number | undefined,
+	): void {
+		const said = Number.isFinite(remaining) ? remaining : ticket.budget;
+		if (this.headersBelieved && said !== undefined && said > 0) {
+			// The limiter refused while the headers said requests were left: they are not about it.
+			this.headersBelieved = false;
+			if (this.known.from === 'headers') this.known = {};
+		}
+		if (outcome.limit) this.learn(outcome.limit, 'message');
+		// The run's policy: Retry-After capped by its Max Wait, or a backoff without one.
+		const asked =
+			outcome.retryAfterSeconds === undefined ? undefined : outcome.retryAfterSeconds * 1000;
+		const ms = retryWaitMs ?? Math.min(this.maxWaitMs, asked ?? 1000);
+		const retryAfter: RetryAfter = { ms, rounded: ms === asked };
+		// A stale 429 (sent in a window that has already ended) says nothing about the current one.
+		if (ticket.epoch !== this.epoch) return;
+		if (this.intervalMs !== undefined) {
+			// Paced, and still refused: the limit is shared, or a clock-aligned window ended a little
+			// later than the gate thought. Slow down, and ask again after a wait that doubles while
+			// the refusals go on, up to a window (within what Retry-After allows).
+			this.intervalMs = Math.min(this.maxWaitMs, this.intervalMs * SLOW_DOWN);
+			this.pacedAt = now;
+			const backoff = Math.min(this.windowMs ?? 1000, this.intervalMs * 2 ** this.refusedInARow);
+			this.refusedInARow++;
+			this.closeUntil(now + within(backoff, retryAfter));
+			this.nextSlot = this.closedUntil;
+			this.newWindow();
+			return;
+		}
+		if (this.known.from === undefined || this.known.from === 'seen') this.seen(now, retryAfter.ms);
+		this.bind(now, retryAfter);
+	}
+
+	/**
+	 * Nothing names the limit: what this window let through, and Retry-After for its length. Paced
+	 * by only once two windows in a row agree on it, so that one stray 429 slows nothing down.
+	 */
+	private seen(now: number, retryAfterMs: number): void {
+		const limit = this.passedInWindow;
+		const windowMs = Math.max(retryAfterMs, 1000);
+		const before = this.lastSeen;
+		this.lastSeen = { limit, at: now };
+		const agree =
+			before !== undefined &&
+			now - before.at <= 2 * windowMs + MARGIN_MS &&
+			Math.abs(limit - before.limit) <= 0.2 * Math.max(limit, before.limit);
+		this.learn({ limit: agree ? Math.min(limit, before.limit) : undefined, windowMs }, 'seen');
+		if (agree) this.known.paced = true;
+	}
+
+	/**
+	 * The limit binds at `now`: wait out the window just spent, then pace, at a limit something
+	 * named (a 429's message, believed headers) or two windows agreed on, when this process itself
+	 * used most of the window (a stray 429, or a window others spent, is only waited out).
+	 */
+	private bind(now: number, retryAfter?: RetryAfter): void {
+		const { windowMs } = this;
+		const start = this.windowStart ?? now;
+		// A window length only guessed from one Retry-After says nothing of where the window ends.
+		const guessed = this.known.from === 'seen' && !this.known.paced;
+		const spent =
+			windowMs === undefined || guessed ? undefined : start + windowMs + MARGIN_MS - now;
+		const wait =
+			retryAfter === undefined ? (spent ?? 0) : within(spent ?? retryAfter.ms, retryAfter);
+		this.closeUntil(now + Math.min(wait, this.maxWaitMs));
+		const { limit, paced } = this.known;
+		if (
+			windowMs !== undefined &&
+			limit !== undefined &&
+			paced &&
+			this.passedInWindow >= limit / 4
+		) {
+			// No wait between two requests is longer than Max Wait, whatever the limit says.
+			this.floorMs = Math.min(this.maxWaitMs, (windowMs / limit) * (1 + PACE_MARGIN));
+			this.intervalMs = this.floorMs;
+			this.pacedAt = now;
+			this.nextSlot = this.closedUntil;
+		}
+		this.newWindow();
+	}
+
+	private newWindow(): void {
+		this.epoch++;
+		this.windowStart = undefined;
+		this.passedInWindow = 0;
+		this.budget = undefined;
+	}
+
+	/** Back to sending freely (the gate was idle for a window). */
+	private free(): void {
+		this.intervalMs = undefined;
+		this.newWindow();
 	}
 
 	private closeUntil(until: number): void {
@@ -231,12 +378,21 @@ export class RateGate {
 		this.closedUntil = until;
 		this.closings++;
 	}
+}
 
-	private endProbe(): void {
-		const probe = this.probe;
-		this.probe = undefined;
-		probe?.end();
-	}
+/** The wait a 429 asked for: Retry-After (whole seconds, rounded up), or the policy's backoff. */
+interface RetryAfter {
+	ms: number;
+	rounded: boolean;
+}
+
+/**
+ * A wait of `ms`, moved into what the 429 allows: a Retry-After in whole seconds rounded up says
+ * the window ends in its last second; without one, the policy's backoff is all there is to go by.
+ */
+function within(ms: number, retryAfter: RetryAfter): number {
+	if (!retryAfter.rounded) return retryAfter.ms;
+	return Math.min(Math.max(ms, retryAfter.ms - 1000), retryAfter.ms);
 }
 
 /** The gates of this process, one per organisation (a Base URL and an API key, hashed). */

@@ -25,7 +25,13 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
  * anything was sent (e.g. its SSRF guard), which no retry can change.
  */
 export type AttemptOutcome =
-	| { kind: 'status'; status: number; retryAfterSeconds?: number }
+	| {
+			kind: 'status';
+			status: number;
+			retryAfterSeconds?: number;
+			/** The limit a 429 names in its message ("Limit: 100 requests per 1 minutes"). */
+			limit?: { limit: number; windowMs: number };
+	  }
 	| { kind: 'network'; code?: string; timedOut: boolean }
 	| { kind: 'refused' };
 
