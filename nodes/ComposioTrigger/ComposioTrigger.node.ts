@@ -28,6 +28,12 @@ import { verifySignature } from './signature';
 interface NodeState extends IDataObject {
 	subscription?: ManagedSubscription & IDataObject;
 	triggerInstance?: ManagedTriggerInstance & IDataObject;
+	/**
+	 * Set on activation: a run that sees it has the workflow's static data. A run on an n8n 2.x
+	 * queue-mode worker gets none (n8n does not load it there) and must write none, since n8n would
+	 * save what it wrote over the workflow's, subscription and signing secret included.
+	 */
+	activated?: boolean;
 }
 
 function headerOf(context: IWebhookFunctions, name: string): string | undefined {
@@ -134,6 +140,7 @@ export class ComposioTrigger implements INodeType {
 				}
 				const filters = filtersOf(this.getNodeParameter('filters', {}) as IDataObject);
 				if (!filters.ok) throw new NodeOperationError(node, filters.message);
+				state.activated = true;
 				if (!managed && !withInstance) return true;
 				// Checked before any request: a bad input changes nothing in Composio.
 				const instanceSetup = withInstance ? triggerInstanceSetup(this) : undefined;
@@ -172,6 +179,7 @@ export class ComposioTrigger implements INodeType {
 
 			async delete(this: IHookFunctions): Promise<boolean> {
 				const state = this.getWorkflowStaticData('node') as NodeState;
+				delete state.activated;
 				const { triggerInstance, subscription } = state;
 				if (!subscription && !triggerInstance) return true;
 				const client = await ComposioClient.create(this);
@@ -286,7 +294,7 @@ export class ComposioTrigger implements INodeType {
 				first.push(item);
 				continue;
 			}
-			recordDelivery(state, scope, id, Date.now());
+			if (state.activated === true) recordDelivery(state, scope, id, Date.now());
 			// n8n before 1.60 has no deduplication store: static data alone then.
 			if (!checkProcessedAndRecord || (await claimDelivery(checkProcessedAndRecord, scope, id))) {
 				first.push(item);

@@ -276,8 +276,12 @@ export class TriggerHarness {
 		}
 	}
 
-	/** One delivery through webhook(), with a request and response shaped as n8n's. */
-	async receive(delivery: Delivered, test = false): Promise<Answered> {
+	/**
+	 * One delivery through webhook(), with a request and response shaped as n8n's, and the run it
+	 * starts. `onWorker`: the run goes to an n8n 2.x queue-mode worker, which runs it without the
+	 * workflow's static data (and saves what the run writes over it).
+	 */
+	async receive(delivery: Delivered, test = false, onWorker = false): Promise<Answered> {
 		const answered: { status?: number; body?: unknown } = {};
 		const response = {
 			status(code: number) {
@@ -325,15 +329,16 @@ export class TriggerHarness {
 			return { result, ...answered };
 		}
 		// A run starts: what webhook() wrote to static data is dropped (n8n 2.x), the run's is saved.
-		return { result, ...answered, run: await this.run(result.workflowData, test) };
+		return { result, ...answered, run: await this.run(result.workflowData, test, onWorker) };
 	}
 
 	/** The run a delivery starts, as n8n runs it: from the trigger, with the items webhook() gave. */
 	private async run(
 		workflowData: INodeExecutionData[][],
 		test: boolean,
+		onWorker: boolean,
 	): Promise<INodeExecutionData[]> {
-		const workflow = this.workflowFor(test);
+		const workflow = onWorker ? this.load({}) : this.workflowFor(test);
 		const mode = test ? 'manual' : 'webhook';
 		const base = { id: this.workflowId, nodes: [this.node] } as unknown as IWorkflowBase;
 		const hooks = new ExecutionLifecycleHooks(mode, 'run', base);
@@ -353,7 +358,8 @@ export class TriggerHarness {
 			executionData,
 		).processRunExecutionData(workflow);
 		const task = run.data.resultData.runData[this.node.name]?.[0];
-		if (!task?.data) throw new Error(`the run failed: ${String(run.data.resultData.error?.message)}`);
+		if (!task?.data)
+			throw new Error(`the run failed: ${String(run.data.resultData.error?.message)}`);
 		return task.data.main[0] ?? [];
 	}
 }

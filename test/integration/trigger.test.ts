@@ -520,6 +520,32 @@ describe('Deliveries', () => {
 		).toHaveLength(1);
 	});
 
+	it('on an n8n 2.x queue worker (no static data) writes none: the subscription and its secret stay', async () => {
+		const trigger = harness();
+		await trigger.activate();
+		const saved = trigger.staticData;
+		const event = sim().expireAccount(githubAccount().id);
+		const onWorker = await trigger.receive(
+			signedDelivery(event, sim().subscription!.secret),
+			false,
+			true,
+		);
+		expect(started(onWorker)).toHaveLength(1);
+		expect(trigger.staticData).toEqual(saved);
+		// The deduplication store still has it: a repeat on another process stops at the trigger.
+		forgetDeliveries();
+		const repeat = await receive(trigger.restart(), event, { attempt: 2 });
+		expect(repeat.run).toEqual([]);
+	});
+
+	it('deactivation forgets that the workflow was active: runs after it record nothing', async () => {
+		const trigger = harness({ subscription: 'manual' }, { webhookSecret: 'whsec_manual-secret-x' });
+		await trigger.activate();
+		expect(trigger.nodeStaticData()).toEqual({ activated: true });
+		await trigger.deactivate();
+		expect(trigger.nodeStaticData()).toEqual({});
+	});
+
 	it('records nothing for a test event: n8n keeps nothing of test runs', async () => {
 		const trigger = harness();
 		await trigger.activate(true);

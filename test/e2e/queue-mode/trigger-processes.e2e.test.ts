@@ -5,11 +5,15 @@
  * mode against the simulator (its subscription points at main) and reports each item to a capture
  * server. A Composio retry (the same `webhook-id`) that reaches the other process, after the first
  * run ended, at the same moment, or after every process restarted, runs the workflow's next node
- * exactly once, and in the first and last case starts no execution at all.
+ * exactly once. n8n 1.x workers run with the workflow's static data, where the trigger's run
+ * records the id: such a retry starts no execution at all. n8n 2.x workers get no static data
+ * (the trigger then writes none, or n8n would save it over the subscription): the retry starts an
+ * execution that stops at the trigger, caught by n8n's deduplication store.
  */
 import { randomBytes } from 'node:crypto';
 
 import { keyLeaks } from '../../support/leaks';
+import { isN8n1 } from '../n8n';
 import type { Delivery, Simulator, WebhookEvent } from '../../simulator';
 import { type Capture, startCapture } from '../trigger/capture';
 import { ALL_EVENTS, productionUrlOf, triggerWorkflow } from '../trigger/workflows';
@@ -90,15 +94,20 @@ describe('queue mode: the Composio Trigger on main, a webhook process and a work
 		return sim.expireAccount(account.id);
 	}
 
+	/** Whether the workers run with the workflow's static data (n8n 1.x), so that runs record there. */
+	const workersKeepStaticData = isN8n1();
+
 	/**
-	 * A marker after the repeats, to main: once its run ended, every run started before it ended
-	 * too. Then the items reported since `reported` are exactly `expected` and the marker, each
-	 * once, and the workflow has `before` executions and the marker's.
+	 * A marker after `repeats` repeats, to main: once its run ended, every run started before it
+	 * ended too. Then the items reported since `reported` are exactly `expected` and the marker,
+	 * each once; the repeats started no execution (n8n 1.x), or at most one each, stopped at the
+	 * trigger (n8n 2.x: the next node did not run, as the reported items show).
 	 */
 	async function expectOnlyMarkerAfter(
 		reported: number,
 		expected: WebhookEvent[],
 		before: number,
+		repeats: number,
 	): Promise<void> {
 		const marker = newEvent();
 		expectReceived([await sim.deliver(marker, { url: processes.main() })]);
@@ -109,8 +118,11 @@ describe('queue mode: the Composio Trigger on main, a webhook process and a work
 			.slice(reported)
 			.map((item) => item.id);
 		expect(ids.sort()).toEqual([...expected, marker].map((event) => event.id).sort());
-		// The repeats started no execution either (one that stopped at the trigger would count).
-		expect(executionCount()).toBe(before + 1);
+		const started = executionCount() - before - 1;
+		log(`${repeats} repeat(s) started ${started} execution(s) that stopped at the trigger`);
+		if (workersKeepStaticData) expect(started).toBe(0);
+		else expect(started).toBeLessThanOrEqual(repeats);
+		expectActivationKept();
 	}
 
 	beforeAll(async () => {
@@ -149,7 +161,7 @@ describe('queue mode: the Composio Trigger on main, a webhook process and a work
 		['webhook process', 'main'],
 		['main', 'webhook process'],
 	] as const)(
-		'a repeat to the other process after the run ended starts nothing (%s, then %s)',
+		'a repeat to the other process after the run ended runs nothing again (%s, then %s)',
 		async (first, second) => {
 			const before = executionCount();
 			const reported = capture!.received(WORKFLOW).length;
@@ -160,7 +172,7 @@ describe('queue mode: the Composio Trigger on main, a webhook process and a work
 			expectActivationKept();
 
 			expectReceived([await sim.deliver(event, { url: processes[second](), attempt: 2 })]);
-			await expectOnlyMarkerAfter(reported, [event], before + 1);
+			await expectOnlyMarkerAfter(reported, [event], before + 1, 1);
 		},
 	);
 
@@ -177,7 +189,7 @@ describe('queue mode: the Composio Trigger on main, a webhook process and a work
 		);
 		// Each process has saved the executions it started before it answered.
 		const started = executionCount() - before;
-		await expectOnlyMarkerAfter(reported, [event], before + started);
+		await expectOnlyMarkerAfter(reported, [event], before + started, 0);
 		const runs = queueMode!.postgres.query(
 			`SELECT e.id, e.status, position('"Report"' in d.data) > 0 FROM execution_entity e
 			 LEFT JOIN execution_data d ON d."executionId" = e.id
@@ -199,7 +211,7 @@ describe('queue mode: the Composio Trigger on main, a webhook process and a work
 		expect(runs.map(([, status]) => status)).toEqual(runs.map(() => 'success'));
 	});
 
-	it('a repeat after every process restarted starts nothing, on either process', async () => {
+	it('a repeat after every process restarted runs nothing again, on either process', async () => {
 		const before = executionCount();
 		const reported = capture!.received(WORKFLOW).length;
 		const event = newEvent();
@@ -217,6 +229,6 @@ describe('queue mode: the Composio Trigger on main, a webhook process and a work
 			await sim.deliver(event, { url: processes.main(), attempt: 2 }),
 			await sim.deliver(event, { url: processes['webhook process'](), attempt: 3 }),
 		]);
-		await expectOnlyMarkerAfter(reported, [event], before + 1);
+		await expectOnlyMarkerAfter(reported, [event], before + 1, 2);
 	}, 300_000);
 });
