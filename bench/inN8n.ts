@@ -8,6 +8,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 import type { N8n, RunItem, RunOutput } from '../test/e2e/n8n';
+import type { RateLimit } from '../test/simulator';
 import type { WindowProfile } from './profile';
 import { PACKAGE_DIR, profileWindow } from './profile';
 import type { LocalSim } from './sim';
@@ -258,7 +259,7 @@ function nodeTask(run: RunOutput | undefined, nodeName: string) {
 }
 
 export interface ExecuteOptions {
-	rateLimit?: { perSecond: number; kind?: 'bucket' | 'window' };
+	rateLimit?: RateLimit;
 	/** Record a V8 CPU profile of the n8n process (--cpu-prof) and sum it per area. */
 	profile?: boolean;
 }
