@@ -12,6 +12,7 @@ import onboardingWebhook from '../../examples/onboarding-webhook.json';
 import onboarding from '../../examples/onboarding.json';
 import onboardingSessions from '../../examples/onboarding-sessions.json';
 import reconnectExpired from '../../examples/reconnect-expired.json';
+import triggerOnceDownstream from '../../examples/trigger-once-downstream.json';
 import agentTool from './workflows/agent-tool.json';
 import hostile from './workflows/hostile.json';
 import mcpChain from './workflows/mcp-chain.json';
@@ -36,6 +37,7 @@ const FILES: Array<[string, WorkflowFile]> = [
 	['examples/onboarding-sessions.json', onboardingSessions],
 	['examples/agent-with-user-mcp.json', agentWithUserMcp],
 	['examples/reconnect-expired.json', reconnectExpired],
+	['examples/trigger-once-downstream.json', triggerOnceDownstream],
 	['test/e2e/workflows/server-lifecycle.json', serverLifecycle],
 	['test/e2e/workflows/stop-workflow.json', stopWorkflow],
 	['test/e2e/workflows/agent-tool.json', agentTool],

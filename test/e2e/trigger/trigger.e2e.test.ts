@@ -8,6 +8,7 @@
 import { randomBytes } from 'node:crypto';
 
 import reconnectExpired from '../../../examples/reconnect-expired.json';
+import triggerOnceDownstream from '../../../examples/trigger-once-downstream.json';
 import { keyLeaks } from '../../support/leaks';
 import { startSimulator, type Simulator, type WebhookEvent } from '../../simulator';
 import { loginAsOwner, N8n, type RunningN8n } from '../n8n';
@@ -22,16 +23,17 @@ import {
 	type WorkflowFile,
 } from './workflows';
 
-/** The example as users import it, with a Report node after its last node. */
-function reportingExample(captureUrl: string): WorkflowFile {
-	const example = structuredClone(reconnectExpired) as unknown as WorkflowFile;
-	example.nodes.push({
-		...reporter('reconnect', captureUrl, 'b0b0b0b0-0000-4000-8000-000000000001'),
-		position: [960, 0],
-	});
-	example.connections['Message to the user'] = {
-		main: [[{ node: 'Report', type: 'main', index: 0 }]],
-	};
+/** An example as users import it, with a Report node (to `/<name>`) after its last node. */
+function reportingExample(
+	file: unknown,
+	lastNode: string,
+	name: string,
+	captureUrl: string,
+	id: string,
+): WorkflowFile {
+	const example = structuredClone(file) as WorkflowFile;
+	example.nodes.push({ ...reporter(name, captureUrl, id), position: [960, 0] });
+	example.connections[lastNode] = { main: [[{ node: 'Report', type: 'main', index: 0 }]] };
 	return example;
 }
 
@@ -130,7 +132,20 @@ beforeAll(async () => {
 		triggerWorkflow('TrigA', { events: ALL_EVENTS }, capture.url),
 		triggerWorkflow('TrigB', { events: ALL_EVENTS }, capture.url),
 		triggerWorkflow('TrigC', { events: ALL_EVENTS, replaceExisting: true }, capture.url),
-		reportingExample(capture.url),
+		reportingExample(
+			reconnectExpired,
+			'Message to the user',
+			'reconnect',
+			capture.url,
+			'b0b0b0b0-0000-4000-8000-000000000001',
+		),
+		reportingExample(
+			triggerOnceDownstream,
+			'Handle the event',
+			'once',
+			capture.url,
+			'b0b0b0b0-0000-4000-8000-000000000002',
+		),
 	];
 	expect(await n8n.import('workflow', workflows)).toMatchObject({ code: 0 });
 	running = await n8n.start();
@@ -317,6 +332,27 @@ describe('Composio Trigger in real n8n', () => {
 		const [session] = sim.sessionsOf('ada@example.com');
 		expect(session.enable).toEqual(['gmail']);
 		expect(await deactivate(reconnectExpired.id)).toMatchObject({ status: 200 });
+		expect(sim.subscription).toBeUndefined();
+	});
+	it('runs examples/trigger-once-downstream.json: each event reaches the last node once', async () => {
+		expect(await activate(triggerOnceDownstream.id)).toMatchObject({ status: 200 });
+		const account = sim.connectAccount('user-once', 'ac_github_once', { toolkit: 'github' });
+		const instance = sim.addTriggerInstance('GITHUB_COMMIT_EVENT', account.id);
+		const first = sim.triggerMessage(instance.id, { sha: 'once-1' });
+		const second = sim.triggerMessage(instance.id, { sha: 'once-2' });
+		await send(first);
+		await send(second);
+		const repeat = await sim.deliver(first, { attempt: 2 });
+		expect([repeat.status, repeat.body]).toEqual([200, '{"received":true}']);
+		const marker = sim.expireAccount(account.id);
+		await send(marker);
+		const items = await capture.waitFor('once', 3);
+		expect(items.map((item) => [item.id, item.event])).toEqual([
+			[first.id, 'composio.trigger.message'],
+			[second.id, 'composio.trigger.message'],
+			[marker.id, 'composio.connected_account.expired'],
+		]);
+		expect(await deactivate(triggerOnceDownstream.id)).toMatchObject({ status: 200 });
 		expect(sim.subscription).toBeUndefined();
 	});
 });
