@@ -22,6 +22,7 @@ import { dirname, join, resolve } from 'node:path';
 import { format, resolveConfig } from 'prettier';
 
 import { N8n } from '../test/e2e/n8n';
+import { mb, median, ms, ratio, sec, table } from './format';
 import { runFloor } from './helperFloor';
 import type { AxiosResult, NodeResult } from './inProcess';
 import { runAxios, runNode } from './inProcess';
@@ -59,25 +60,6 @@ const TARGET_4 = 1.2;
 const N5 = 10000;
 /** Issue 11: signups per queue-mode run (6). */
 const N6 = 300;
-
-// ── formatting ──────────────────────────────────────────────────────────────────────────────
-
-function median(values: number[]): number {
-	const sorted = [...values].sort((a, b) => a - b);
-	const mid = Math.floor(sorted.length / 2);
-	return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
-
-const ms = (value: number) => (Number.isFinite(value) ? `${Math.round(value)} ms` : '–');
-const sec = (value: number) => (Number.isFinite(value) ? `${(value / 1000).toFixed(2)} s` : '–');
-const ratio = (value: number) => (Number.isFinite(value) ? `${value.toFixed(2)}×` : '–');
-const mb = (value: number | undefined) =>
-	value !== undefined && Number.isFinite(value) ? `${Math.round(value)} MB` : '–';
-
-function table(header: string[], rows: string[][]): string {
-	const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
-	return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
-}
 
 function log(message: string) {
 	process.stderr.write(`[bench] ${message}\n`);
