@@ -8,9 +8,13 @@
  * 1–2 (issue 4): in n8n-core's engine, against raw axios and under a rate limit.
  * 3–5 (issue 9): in a real n8n beside its HTTP Request node: per item (with CPU profiles), under
  * rate limits (token bucket and fixed windows), and memory for 10,000 items.
+ * 4 again (issue 16): every limiter shape (token bucket, clock-aligned windows, windows from the
+ * first request) with honest, absent and lying X-RateLimit headers.
  * 6 (issue 11): the webhook onboarding in queue mode, with one worker and with two.
+ * 7 (issue 16): a burst of signed deliveries to the Composio Trigger beside n8n's Webhook node
+ * (bench/burst.ts).
  *
- * Environment: BENCH_PARTS (default 1,2,3,4,5,6), BENCH_REPEAT (runs per row, default 3),
+ * Environment: BENCH_PARTS (default 1,2,3,4,5,6,7), BENCH_REPEAT (runs per row, default 3),
  * BENCH_CONCURRENCY (measurement 1's rows, default 5,10,20). Measurements 3–5 need the E2E_*
  * variables scripts/bench.sh sets (packed tarball, Node 24, n8n).
  */
@@ -23,6 +27,7 @@ import { format, resolveConfig } from 'prettier';
 
 import { N8n } from '../test/e2e/n8n';
 import { mb, median, ms, ratio, sec, table } from './format';
+import { triggerBurst } from './burst';
 import { runFloor } from './helperFloor';
 import type { AxiosResult, NodeResult } from './inProcess';
 import { runAxios, runNode } from './inProcess';
@@ -37,7 +42,7 @@ import type { RateLimit } from '../test/simulator';
 const ROOT = resolve(__dirname, '..', '..', '..');
 const RESULTS = join(ROOT, 'bench', 'RESULTS.md');
 
-const PARTS = new Set((process.env.BENCH_PARTS ?? '1,2,3,4,5,6').split(',').map((p) => p.trim()));
+const PARTS = new Set((process.env.BENCH_PARTS ?? '1,2,3,4,5,6,7').split(',').map((p) => p.trim()));
 const REPEAT = Math.max(1, Number(process.env.BENCH_REPEAT ?? 3));
 const CONCURRENCIES = (process.env.BENCH_CONCURRENCY ?? '5,10,20')
 	.split(',')
@@ -804,9 +809,10 @@ async function main() {
 	if (['3', '4', '5'].some((part) => PARTS.has(part))) await realN8n(sections, verdicts);
 	if (PARTS.has('5')) await retainedHeap(sections);
 	if (PARTS.has('6')) await queueMode(sections);
+	if (PARTS.has('7')) verdicts.push(await triggerBurst(sections, log));
 
 	const report = [
-		'# Benchmark (issues 4, 9 and 11)',
+		'# Benchmark (issues 4, 9, 11 and 16)',
 		'',
 		'Written by `npm run bench` (scripts/bench.sh → bench/bench.ts); not a test. Rerun it to refresh this file.',
 		'',
