@@ -22,8 +22,8 @@ export const REMEMBER_MS = 24 * 60 * 60 * 1000;
 /** Bounds what static data and the deduplication store hold (both are rewritten on each run). */
 export const REMEMBER_AT_MOST = 1000;
 
-/** Delivery id → when it was accepted (ms). A plain object: static data saves it as it is. */
-type Received = Record<string, number>;
+/** Delivery id → when it was taken (ms), in the order taken: the oldest first. */
+type Received = Map<string, number>;
 
 /** This process's memory, per workflow and node. */
 const inMemory = new Map<string, Received>();
@@ -31,50 +31,67 @@ const inMemory = new Map<string, Received>();
 function memoryOf(scope: string): Received {
 	let memory = inMemory.get(scope);
 	if (!memory) {
-		memory = {};
+		memory = new Map();
 		inMemory.set(scope, memory);
 	}
 	return memory;
 }
 
+/** Drops ids older than a day and the oldest beyond the bound: from the front, in order taken. */
 function prune(received: Received, now: number): void {
-	for (const [id, at] of Object.entries(received)) {
-		if (now - at > REMEMBER_MS) delete received[id];
+	for (const [id, at] of received) {
+		if (now - at <= REMEMBER_MS && received.size <= REMEMBER_AT_MOST) break;
+		received.delete(id);
 	}
-	const ids = Object.keys(received);
-	if (ids.length <= REMEMBER_AT_MOST) return;
-	// Ids merged from static data may be older than ids added before them: drop by age.
-	ids
-		.sort((a, b) => received[a] - received[b])
-		.slice(0, ids.length - REMEMBER_AT_MOST)
-		.forEach((id) => delete received[id]);
-}
-
-function storedIn(staticData: IDataObject): Received {
-	const stored = staticData.received;
-	return stored !== null && typeof stored === 'object' && !Array.isArray(stored)
-		? (stored as Received)
-		: {};
 }
 
 /**
- * For webhook(): whether `id` was accepted before, by this process or by a run that ended (static
+ * How static data keeps the ids: one string, `id@seconds` separated by spaces, oldest first. n8n
+ * parses, wraps and rewrites a workflow's static data on every delivery and run; a thousand keys
+ * of an object cost it far more than one string.
+ */
+function encode(received: Received): string {
+	return [...received]
+		.map(([id, at]) => `${encodeURIComponent(id)}@${Math.floor(at / 1000)}`)
+		.join(' ');
+}
+
+/** The ids static data holds (also the object an earlier version of the node kept there). */
+function storedIn(staticData: IDataObject): Received {
+	const stored = staticData.received;
+	const received: Received = new Map();
+	if (typeof stored === 'string') {
+		for (const entry of stored.split(' ')) {
+			const at = entry.lastIndexOf('@');
+			const seconds = Number(entry.slice(at + 1));
+			if (at > 0 && Number.isFinite(seconds)) {
+				received.set(decodeURIComponent(entry.slice(0, at)), seconds * 1000);
+			}
+		}
+	} else if (stored !== null && typeof stored === 'object' && !Array.isArray(stored)) {
+		for (const [id, at] of Object.entries(stored)) if (typeof at === 'number') received.set(id, at);
+	}
+	return received;
+}
+
+/**
+ * For webhook(): whether `id` was taken before, by this process or by a run that ended (static
  * data as n8n loaded it for this delivery). A new id is remembered by this process at once.
  */
 export function isRepeat(staticData: IDataObject, scope: string, id: string, now: number): boolean {
 	const memory = memoryOf(scope);
 	prune(memory, now);
-	const at = memory[id] ?? storedIn(staticData)[id];
-	if (typeof at === 'number' && now - at <= REMEMBER_MS) return true;
-	memory[id] = now;
+	const at = memory.get(id) ?? storedIn(staticData).get(id);
+	if (at !== undefined && now - at <= REMEMBER_MS) return true;
+	memory.set(id, now);
 	return false;
 }
 
 /**
- * For the run: records `id` in the node's static data, which n8n saves when the run ends. The
- * static data gets this process's own record, merged with what it held, rather than a copy: n8n
- * serialises it when it saves, so whichever run of this process saves last saves every id the
- * process knows by then (runs that end out of order lose nothing).
+ * For the run: records `id` in the node's static data, which n8n saves when the run ends. Static
+ * data gets this process's own record, merged with what it held, and read when n8n serialises it:
+ * whichever run of this process saves last saves every id the process knows by then (runs that
+ * end out of order lose nothing). It is set first as a value, so that n8n sees the change.
  */
 export function recordDelivery(
 	staticData: IDataObject,
@@ -83,12 +100,28 @@ export function recordDelivery(
 	now: number,
 ): void {
 	const memory = memoryOf(scope);
-	for (const [known, at] of Object.entries(storedIn(staticData))) {
-		if (typeof at === 'number' && !(known in memory)) memory[known] = at;
+	const others = [...storedIn(staticData)].filter(([known]) => !memory.has(known));
+	if (others.length > 0) {
+		// Ids another process took, maybe older than some this one has: kept in order of time.
+		const merged = [...memory, ...others].sort((a, b) => a[1] - b[1]);
+		memory.clear();
+		for (const [known, at] of merged) memory.set(known, at);
 	}
-	memory[id] ??= now;
+	if (!memory.has(id)) memory.set(id, now);
 	prune(memory, now);
-	staticData.received = memory;
+	staticData.received = encode(memory);
+	Object.defineProperty(staticData, 'received', {
+		get: () => encode(memory),
+		// A later assignment (the next item of the run) marks the change and changes nothing else.
+		set: () => {},
+		enumerable: true,
+		configurable: true,
+	});
+}
+
+/** The ids static data holds, oldest first. */
+export function idsIn(staticData: IDataObject): string[] {
+	return [...storedIn(staticData).keys()];
 }
 
 type CheckProcessedAndRecord = IExecuteFunctions['helpers']['checkProcessedAndRecord'];

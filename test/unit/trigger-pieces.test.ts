@@ -7,6 +7,7 @@ import type { IDataObject } from 'n8n-workflow';
 import {
 	claimDelivery,
 	forgetDeliveries,
+	idsIn,
 	isRepeat,
 	recordDelivery,
 	REMEMBER_AT_MOST,
@@ -89,27 +90,54 @@ describe('isRepeat and recordDelivery', () => {
 		expect(data).toEqual({});
 	});
 
-	it('recordDelivery: static data gets this process’s record, merged with what it held', () => {
-		const saved: IDataObject = { received: { msg_other_process: 5 } };
-		recordDelivery(saved, 'wf:a', 'msg_1', 10);
-		expect(saved.received).toEqual({ msg_other_process: 5, msg_1: 10 });
+	it('recordDelivery: static data gets this process’s record, merged with what it held, as one string', () => {
+		// Seconds as static data keeps them; the ids of an earlier version's object are read too.
+		const saved: IDataObject = { received: { msg_other_process: 5_000 } };
+		recordDelivery(saved, 'wf:a', 'msg 1@x', 10_000);
+		expect(saved.received).toBe('msg_other_process@5 msg%201%40x@10');
+		expect(idsIn(JSON.parse(JSON.stringify(saved)) as IDataObject)).toEqual([
+			'msg_other_process',
+			'msg 1@x',
+		]);
 		// A later run's record shows up in what the earlier run saves when it ends.
 		const earlierRun: IDataObject = {};
-		recordDelivery(earlierRun, 'wf:a', 'msg_2', 20);
-		recordDelivery({}, 'wf:a', 'msg_3', 30);
+		recordDelivery(earlierRun, 'wf:a', 'msg_2', 20_000);
+		recordDelivery({}, 'wf:a', 'msg_3', 30_000);
 		expect(JSON.parse(JSON.stringify(earlierRun))).toEqual({
-			received: { msg_other_process: 5, msg_1: 10, msg_2: 20, msg_3: 30 },
+			received: 'msg_other_process@5 msg%201%40x@10 msg_2@20 msg_3@30',
 		});
+		// Ids another process saved, older than some this one took, go where their time puts them.
+		recordDelivery({ received: 'msg_elsewhere@15' }, 'wf:a', 'msg_4', 40_000);
+		expect(idsIn(earlierRun)).toEqual([
+			'msg_other_process',
+			'msg 1@x',
+			'msg_elsewhere',
+			'msg_2',
+			'msg_3',
+			'msg_4',
+		]);
+		// What webhook() reads back from it.
+		forgetDeliveries();
+		expect(
+			isRepeat(JSON.parse(JSON.stringify(earlierRun)) as IDataObject, 'wf:a', 'msg_4', 41_000),
+		).toBe(true);
+	});
+
+	it('a run of several items records each: the record stays live', () => {
+		const run: IDataObject = {};
+		recordDelivery(run, 'wf:a', 'msg_1', 1_000);
+		recordDelivery(run, 'wf:a', 'msg_2', 2_000);
+		expect(JSON.parse(JSON.stringify(run))).toEqual({ received: 'msg_1@1 msg_2@2' });
 	});
 
 	it(`keeps at most ${REMEMBER_AT_MOST} ids, the newest by time, and none older than a day`, () => {
 		const data: IDataObject = { received: { msg_old: -REMEMBER_MS - 1, msg_early: 0 } };
 		for (let i = 1; i <= REMEMBER_AT_MOST; i++) recordDelivery(data, 'wf:a', `msg_${i}`, i);
-		const received = data.received as Record<string, number>;
-		expect(Object.keys(received)).toHaveLength(REMEMBER_AT_MOST);
-		expect(received.msg_old).toBeUndefined();
-		expect(received.msg_early).toBeUndefined();
-		expect(received[`msg_${REMEMBER_AT_MOST}`]).toBe(REMEMBER_AT_MOST);
+		const ids = idsIn(JSON.parse(JSON.stringify(data)) as IDataObject);
+		expect(ids).toHaveLength(REMEMBER_AT_MOST);
+		expect(ids).not.toContain('msg_old');
+		expect(ids).not.toContain('msg_early');
+		expect(ids.at(-1)).toBe(`msg_${REMEMBER_AT_MOST}`);
 	});
 });
 
