@@ -81,10 +81,21 @@ function storedIn(staticData: IDataObject): Received {
 export function isRepeat(staticData: IDataObject, scope: string, id: string, now: number): boolean {
 	const memory = memoryOf(scope);
 	prune(memory, now);
-	const at = memory.get(id) ?? storedIn(staticData).get(id);
+	const at = memory.get(id) ?? storedAt(staticData, id);
 	if (at !== undefined && now - at <= REMEMBER_MS) return true;
 	memory.set(id, now);
 	return false;
+}
+
+/** When static data says `id` was taken (one lookup, without reading every id it holds). */
+function storedAt(staticData: IDataObject, id: string): number | undefined {
+	const stored = staticData.received;
+	if (typeof stored !== 'string') return storedIn(staticData).get(id);
+	const key = ` ${encodeURIComponent(id)}@`;
+	const found = ` ${stored}`.indexOf(key);
+	if (found < 0) return undefined;
+	const seconds = Number(/^\d+/.exec(stored.slice(found - 1 + key.length))?.[0]);
+	return Number.isFinite(seconds) ? seconds * 1000 : undefined;
 }
 
 /**

@@ -166,7 +166,12 @@ function model(users: string[], steps: Step[], maxRetries: number) {
 				if (kind === 'tooMany') gateClosedFor = retryAfter * 1000;
 				return { outcome: 'failed', httpCode: transient.httpCode, creates: attempt };
 			}
-			waits.push(kind === 'tooMany' ? retryAfter * 1000 : backoffRange(attempt));
+			// A 429 holds until the window it spent must have ended: within Retry-After's last second.
+			waits.push(
+				kind === 'tooMany'
+					? [Math.max(0, retryAfter * 1000 - 1000), retryAfter * 1000]
+					: backoffRange(attempt),
+			);
 			reachedBefore ||= transient.reached;
 		}
 	});

@@ -116,8 +116,12 @@ describe('isRepeat and recordDelivery', () => {
 			'msg_3',
 			'msg_4',
 		]);
-		// What webhook() reads back from it.
+		// What webhook() reads back from it: whole ids only, with their time.
 		forgetDeliveries();
+		const saved2 = JSON.parse(JSON.stringify(earlierRun)) as IDataObject;
+		expect(isRepeat(saved2, 'wf:b', 'msg 1@x', 41_000)).toBe(true);
+		expect(isRepeat(saved2, 'wf:b', 'msg', 41_000)).toBe(false);
+		expect(isRepeat(saved2, 'wf:b', 'msg_2', 20_000 + REMEMBER_MS + 1_000)).toBe(false);
 		expect(
 			isRepeat(JSON.parse(JSON.stringify(earlierRun)) as IDataObject, 'wf:a', 'msg_4', 41_000),
 		).toBe(true);

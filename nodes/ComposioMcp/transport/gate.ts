@@ -110,6 +110,9 @@ export class RateGate {
 	/** Requests the window has left by the last believed answer, minus those sent since. */
 	private budget: number | undefined;
 
+	/** X-RateLimit-Remaining of the last believed answer (a rise says a new window began). */
+	private lastRemaining: number | undefined;
+
 	/** Paced: the time between requests; undefined while free. */
 	private intervalMs: number | undefined;
 
@@ -236,7 +239,16 @@ export class RateGate {
 			},
 			'headers',
 		);
-		if (this.intervalMs === undefined && Number.isFinite(remaining)) {
+		// Sent before the window began that the answers now describe: about the window before.
+		const stale = this.windowStart !== undefined && ticket.sentAt < this.windowStart;
+		if (this.intervalMs === undefined && Number.isFinite(remaining) && !stale) {
+			if (this.lastRemaining !== undefined && remaining > this.lastRemaining + this.inFlight + 1) {
+				// More left than the last answer said, beyond what came back since: a new window
+				// began, after the window's first request. It began by now at the latest.
+				this.windowStart = this.now();
+				this.passedInWindow = 1;
+			}
+			this.lastRemaining = remaining;
 			this.budget = remaining - this.inFlight;
 		}
 		return 0;
@@ -336,15 +348,20 @@ export class RateGate {
 	 */
 	private bind(now: number, retryAfter?: RetryAfter): void {
 		const { windowMs } = this;
+		const { limit, paced } = this.known;
 		const start = this.windowStart ?? now;
 		// A window length only guessed from one Retry-After says nothing of where the window ends.
-		const guessed = this.known.from === 'seen' && !this.known.paced;
+		// More requests through than a window allows crossed into a window that began after the
+		// first of them, by now at the latest: it ends a window from now at the latest.
+		const guessed = this.known.from === 'seen' && !paced;
+		const crossed = limit !== undefined && this.passedInWindow > limit;
 		const spent =
-			windowMs === undefined || guessed ? undefined : start + windowMs + MARGIN_MS - now;
+			windowMs === undefined || guessed
+				? undefined
+				: (crossed ? now : start) + windowMs + MARGIN_MS - now;
 		const wait =
 			retryAfter === undefined ? (spent ?? 0) : within(spent ?? retryAfter.ms, retryAfter);
 		this.closeUntil(now + Math.min(wait, this.maxWaitMs));
-		const { limit, paced } = this.known;
 		if (
 			windowMs !== undefined &&
 			limit !== undefined &&
@@ -365,6 +382,7 @@ export class RateGate {
 		this.windowStart = undefined;
 		this.passedInWindow = 0;
 		this.budget = undefined;
+		this.lastRemaining = undefined;
 	}
 
 	/** Back to sending freely (the gate was idle for a window). */
