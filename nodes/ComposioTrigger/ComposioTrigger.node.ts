@@ -12,7 +12,14 @@ import { jsonParse, NodeConnectionTypes, NodeOperationError } from 'n8n-workflow
 
 import { settle } from '../ComposioMcp/helpers/settle';
 import { ComposioClient } from '../ComposioMcp/transport';
-import { claimDelivery, isRepeat, recordDelivery } from './deliveries';
+import {
+	activationBegins,
+	activationEnds,
+	claimDelivery,
+	isCurrentActivation,
+	isRepeat,
+	recordDelivery,
+} from './deliveries';
 import { filtersOf, passesFilters, toOutput, TRIGGER_MESSAGE } from './events';
 import { properties } from './description';
 import { getTriggerTypes } from './methods/loadOptions';
@@ -28,12 +35,8 @@ import { verifySignature } from './signature';
 interface NodeState extends IDataObject {
 	subscription?: ManagedSubscription & IDataObject;
 	triggerInstance?: ManagedTriggerInstance & IDataObject;
-	/**
-	 * Set on activation: a run that sees it has the workflow's static data. A run on an n8n 2.x
-	 * queue-mode worker gets none (n8n does not load it there) and must write none, since n8n would
-	 * save what it wrote over the workflow's, subscription and signing secret included.
-	 */
-	activated?: boolean;
+	/** The activation's token (deliveries.ts `activations`): whether a run may write static data. */
+	activated?: string;
 }
 
 function headerOf(context: IWebhookFunctions, name: string): string | undefined {
@@ -75,7 +78,7 @@ function received(): IWebhookResponseData {
 }
 
 /** The node's deliveries are remembered per workflow and node. */
-function scopeOf(context: IWebhookFunctions | IExecuteFunctions): string {
+function scopeOf(context: IWebhookFunctions | IExecuteFunctions | IHookFunctions): string {
 	return `${context.getWorkflow().id ?? ''}:${context.getNode().id}`;
 }
 
@@ -140,7 +143,8 @@ export class ComposioTrigger implements INodeType {
 				}
 				const filters = filtersOf(this.getNodeParameter('filters', {}) as IDataObject);
 				if (!filters.ok) throw new NodeOperationError(node, filters.message);
-				state.activated = true;
+				// A test listen runs nothing that records deliveries.
+				if (this.getMode() !== 'manual') state.activated = activationBegins(scopeOf(this));
 				if (!managed && !withInstance) return true;
 				// Checked before any request: a bad input changes nothing in Composio.
 				const instanceSetup = withInstance ? triggerInstanceSetup(this) : undefined;
@@ -179,6 +183,7 @@ export class ComposioTrigger implements INodeType {
 
 			async delete(this: IHookFunctions): Promise<boolean> {
 				const state = this.getWorkflowStaticData('node') as NodeState;
+				activationEnds(scopeOf(this), state.activated);
 				delete state.activated;
 				const { triggerInstance, subscription } = state;
 				if (!subscription && !triggerInstance) return true;
@@ -294,9 +299,18 @@ export class ComposioTrigger implements INodeType {
 				first.push(item);
 				continue;
 			}
-			if (state.activated === true) recordDelivery(state, scope, id, Date.now());
-			// n8n before 1.60 has no deduplication store: static data alone then.
-			if (!checkProcessedAndRecord || (await claimDelivery(checkProcessedAndRecord, scope, id))) {
+			if (isCurrentActivation(scope, state.activated)) recordDelivery(state, scope, id, Date.now());
+			// n8n before 1.60 has no deduplication store. When it fails, the item goes on: better a
+			// repeat stopped nowhere than a delivery lost.
+			const claimed = checkProcessedAndRecord
+				? await settle(claimDelivery(checkProcessedAndRecord, scope, id))
+				: { ok: true as const, value: true };
+			if (!claimed.ok) {
+				this.logger.warn(
+					`Composio Trigger could not record delivery ${id} in n8n's deduplication store: ${String((claimed.error as Error)?.message ?? claimed.error)}`,
+				);
+			}
+			if (!claimed.ok || claimed.value) {
 				first.push(item);
 			} else {
 				this.logger.info(

@@ -7,14 +7,16 @@
  *   run: n8n 2.x builds the run's workflow over the same static data before saving it, which
  *   clears its "changed" mark. So webhook() only reads, and keeps ids in this process's memory,
  *   which also covers two copies arriving at once.
- * - The run can write static data, and n8n saves it when the run ends, on whatever process ran it
- *   (main, or a worker in queue mode). The trigger's own execute(), the run's first step, records
- *   the id there: later deliveries, after a restart or on another process, find it.
+ * - The run can write static data, and n8n saves it when the run ends. The trigger's own execute(),
+ *   the run's first step, records the id there when the process that runs it is the one that
+ *   activated the workflow (see `activations`): later deliveries, after a restart or on another
+ *   process, find it.
  * - The run can also record into n8n's deduplication store (the Remove Duplicates node's, in n8n's
  *   database), which is written at once: a repeat that reached another process before the first
  *   run ended is caught there, and its run stops at the trigger with no items.
  */
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import { randomUUID } from 'crypto';
 
 /** Composio retries within minutes to hours; a day covers it. */
 export const REMEMBER_MS = 24 * 60 * 60 * 1000;
@@ -135,6 +137,32 @@ export function idsIn(staticData: IDataObject): string[] {
 	return [...storedIn(staticData).keys()];
 }
 
+/**
+ * The activation of each workflow and node that this process made. A run records in static data
+ * only when it sees this activation there: n8n saves a run's whole static data when it ends, and
+ * a copy loaded before a re-activation, or by a process that did not activate the workflow (a
+ * queue-mode worker, which on n8n 2.x gets none at all), would put back what the activation
+ * replaced (a subscription and its signing secret) or wipe it.
+ */
+const activations = new Map<string, string>();
+
+/** Marks an activation of `scope` by this process; its token goes into static data. */
+export function activationBegins(scope: string): string {
+	const token = randomUUID();
+	activations.set(scope, token);
+	return token;
+}
+
+/** Forgets the activation `token` of `scope`, unless a newer one replaced it. */
+export function activationEnds(scope: string, token: unknown): void {
+	if (activations.get(scope) === token) activations.delete(scope);
+}
+
+/** Whether a run whose static data says `token` may write it: this process's current activation. */
+export function isCurrentActivation(scope: string, token: unknown): boolean {
+	return typeof token === 'string' && activations.get(scope) === token;
+}
+
 type CheckProcessedAndRecord = IExecuteFunctions['helpers']['checkProcessedAndRecord'];
 
 /** Runs of this process that are recording, per workflow and node (see claimDelivery). */
@@ -144,7 +172,8 @@ const claiming = new Map<string, Promise<unknown>>();
  * For the run: records `id` in n8n's deduplication store and says whether this run is the first
  * to (false: a run of the same delivery on another process got there first). The store keeps one
  * list per node that it reads and rewrites whole, so this process records one id at a time, and a
- * write that collides with another process's is tried once more.
+ * write that collides with another process's creating the list is tried once more. (Two processes
+ * rewriting it at once can still lose one's id: n8n's store takes no lock.)
  */
 export async function claimDelivery(
 	checkProcessedAndRecord: CheckProcessedAndRecord,
@@ -153,10 +182,12 @@ export async function claimDelivery(
 ): Promise<boolean> {
 	const record = async () => {
 		const options = { mode: 'entries' as const, maxEntries: REMEMBER_AT_MOST };
-		const checked = await checkProcessedAndRecord([id], 'node', options).catch(
+		const attempt = async () => await checkProcessedAndRecord([id], 'node', options);
+		const checked = await attempt().catch(async (error: unknown) => {
 			// Two processes creating the node's list at once: the second finds it now.
-			async () => await checkProcessedAndRecord([id], 'node', options),
-		);
+			if (/unique|duplicate key/i.test(String((error as Error)?.message))) return await attempt();
+			throw error;
+		});
 		return checked.processed.length === 0;
 	};
 	const previous = claiming.get(scope) ?? Promise.resolve();
@@ -173,4 +204,9 @@ export async function claimDelivery(
 /** Forgets what this process remembers (tests). */
 export function forgetDeliveries(): void {
 	inMemory.clear();
+}
+
+/** Forgets the activations this process made (tests: another process). */
+export function forgetActivations(): void {
+	activations.clear();
 }

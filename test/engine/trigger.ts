@@ -278,10 +278,11 @@ export class TriggerHarness {
 
 	/**
 	 * One delivery through webhook(), with a request and response shaped as n8n's, and the run it
-	 * starts. `onWorker`: the run goes to an n8n 2.x queue-mode worker, which runs it without the
-	 * workflow's static data (and saves what the run writes over it).
+	 * starts. `runWith`: the static data the run gets, when not the saved one (an n8n 2.x
+	 * queue-mode worker gets none; a run that began before a re-activation, the copy it loaded);
+	 * n8n saves what the run writes over the saved one all the same.
 	 */
-	async receive(delivery: Delivered, test = false, onWorker = false): Promise<Answered> {
+	async receive(delivery: Delivered, test = false, runWith?: IDataObject): Promise<Answered> {
 		const answered: { status?: number; body?: unknown } = {};
 		const response = {
 			status(code: number) {
@@ -329,16 +330,16 @@ export class TriggerHarness {
 			return { result, ...answered };
 		}
 		// A run starts: what webhook() wrote to static data is dropped (n8n 2.x), the run's is saved.
-		return { result, ...answered, run: await this.run(result.workflowData, test, onWorker) };
+		return { result, ...answered, run: await this.run(result.workflowData, test, runWith) };
 	}
 
 	/** The run a delivery starts, as n8n runs it: from the trigger, with the items webhook() gave. */
 	private async run(
 		workflowData: INodeExecutionData[][],
 		test: boolean,
-		onWorker: boolean,
+		runWith: IDataObject | undefined,
 	): Promise<INodeExecutionData[]> {
-		const workflow = onWorker ? this.load({}) : this.workflowFor(test);
+		const workflow = runWith ? this.load(runWith) : this.workflowFor(test);
 		const mode = test ? 'manual' : 'webhook';
 		const base = { id: this.workflowId, nodes: [this.node] } as unknown as IWorkflowBase;
 		const hooks = new ExecutionLifecycleHooks(mode, 'run', base);

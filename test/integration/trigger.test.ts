@@ -6,7 +6,7 @@
  */
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
-import { forgetDeliveries, idsIn } from '../../nodes/ComposioTrigger/deliveries';
+import { forgetActivations, forgetDeliveries, idsIn } from '../../nodes/ComposioTrigger/deliveries';
 import { forgetSecrets, SECRET_FRESH_MS } from '../../nodes/ComposioTrigger/secret';
 import { dump } from '../engine/engine';
 import type { Answered } from '../engine/trigger';
@@ -488,9 +488,7 @@ describe('Deliveries', () => {
 		);
 		await Promise.all(events.map(async (event) => await receive(trigger.restart(), event)));
 		forgetDeliveries();
-		expect(idsIn(trigger.nodeStaticData()).sort()).toEqual(
-			events.map((event) => event.id).sort(),
-		);
+		expect(idsIn(trigger.nodeStaticData()).sort()).toEqual(events.map((event) => event.id).sort());
 	});
 
 	it('stops at the trigger the run of a repeat that reached another process before the first run ended', async () => {
@@ -528,7 +526,7 @@ describe('Deliveries', () => {
 		const onWorker = await trigger.receive(
 			signedDelivery(event, sim().subscription!.secret),
 			false,
-			true,
+			{},
 		);
 		expect(started(onWorker)).toHaveLength(1);
 		expect(trigger.staticData).toEqual(saved);
@@ -538,10 +536,45 @@ describe('Deliveries', () => {
 		expect(repeat.run).toEqual([]);
 	});
 
+	it('a run that began before a re-activation leaves the new subscription and its secret alone', async () => {
+		const trigger = harness();
+		await trigger.activate();
+		// The copy of static data a run loaded before the workflow was activated again.
+		const loadedBefore = trigger.staticData;
+		await trigger.deactivate();
+		await trigger.activate();
+		const now = trigger.staticData;
+		expect(now).not.toEqual(loadedBefore);
+		const event = sim().expireAccount(githubAccount().id);
+		const late = await trigger.receive(
+			signedDelivery(event, sim().subscription!.secret),
+			false,
+			loadedBefore,
+		);
+		expect(started(late)).toHaveLength(1);
+		expect(trigger.staticData).toEqual(now);
+		// The new secret still verifies.
+		expect(started(await receive(trigger, sim().expireAccount(githubAccount().id)))).toHaveLength(
+			1,
+		);
+	});
+
+	it('a process that did not activate the workflow writes no static data (a queue-mode worker)', async () => {
+		const trigger = harness();
+		await trigger.activate();
+		const saved = trigger.staticData;
+		forgetActivations();
+		forgetDeliveries();
+		expect(
+			started(await receive(trigger.restart(), sim().expireAccount(githubAccount().id))),
+		).toHaveLength(1);
+		expect(trigger.staticData).toEqual(saved);
+	});
+
 	it('deactivation forgets that the workflow was active: runs after it record nothing', async () => {
 		const trigger = harness({ subscription: 'manual' }, { webhookSecret: 'whsec_manual-secret-x' });
 		await trigger.activate();
-		expect(trigger.nodeStaticData()).toEqual({ activated: true });
+		expect(trigger.nodeStaticData()).toEqual({ activated: expect.any(String) });
 		await trigger.deactivate();
 		expect(trigger.nodeStaticData()).toEqual({});
 	});

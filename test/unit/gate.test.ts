@@ -100,6 +100,20 @@ describe('a 429 binds the limit for every request', () => {
 		expect(waits).toEqual([1000 - 400 + 5]);
 	});
 
+	it('the refused request’s own Max Wait caps its hold, not that of the run that made the gate', async () => {
+		// The gate was made by a run with Max Wait 0; this run's policy gives the 429 its 3 s.
+		const g = gate(0);
+		const ticket = await g.pass();
+		expect(g.settle(ticket, tooMany(3), undefined, 3000)).toBe(3000);
+	});
+
+	it('a caller’s Max Wait bounds its own wait for a closed gate', async () => {
+		const g = gate();
+		g.settle(await g.pass(), tooMany(10), undefined, 10_000);
+		await g.pass(undefined, 2000);
+		expect(waits).toEqual([2000]);
+	});
+
 	it('Max Wait caps the hold', async () => {
 		const g = gate(10_000);
 		g.settle(await g.pass(), tooMany(3600), undefined);

@@ -193,7 +193,7 @@ export class ComposioClient {
 		const url = `${this.target.url}${path}`;
 		let reachedBefore = false;
 		for (let retry = 0; ; retry++) {
-			const ticket = await this.gate.pass(this.signal);
+			const ticket = await this.gate.pass(this.signal, this.settings.retry.maxWaitMs);
 			const result = await exchange(
 				this.send,
 				{ method, url, body, qs },

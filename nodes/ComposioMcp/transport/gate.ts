@@ -70,6 +70,9 @@ export interface LimitSeen {
 /** Paced, requests are spaced this much wider than W/L: late by a little rather than early. */
 export const PACE_MARGIN = 0.02;
 
+/** The slowest pace: however slow a limit, a request may go at least once a minute. */
+const MAX_PACE_MS = 60_000;
+
 /** A 429 while paced slows the pace by this factor; a window without one speeds it up again. */
 const SLOW_DOWN = 1.25;
 const SPEED_UP = 1.1;
@@ -104,8 +107,14 @@ export class RateGate {
 	/** What the last window seen let through, and when it ended. */
 	private lastSeen: { limit: number; at: number } | undefined;
 
-	/** Whether X-RateLimit-* are believed (until a 429 contradicts them). */
+	/**
+	 * Whether X-RateLimit-* are believed: not after a 429 that came while they said requests were
+	 * left (until the gate is idle for a window: the limit may have been shared for a while), and
+	 * never again after a 429 that itself said requests were left.
+	 */
 	private headersBelieved = true;
+
+	private headersLied = false;
 
 	/** Requests the window has left by the last believed answer, minus those sent since. */
 	private budget: number | undefined;
@@ -165,12 +174,15 @@ export class RateGate {
 	}
 
 	/** Waits until a request may be sent, and counts it as sent; settle() takes the ticket back. */
-	async pass(signal?: AbortSignal): Promise<Ticket> {
+	async pass(signal?: AbortSignal, maxWaitMs = Number.POSITIVE_INFINITY): Promise<Ticket> {
+		// The caller's Max Wait bounds its own wait here; the gate stays closed for the others.
+		const deadline = this.now() + maxWaitMs;
 		for (;;) {
 			const closings = this.closings;
-			const wait = this.closedUntil - this.now();
+			const wait = Math.min(this.closedUntil, deadline) - this.now();
 			if (wait > 0) {
 				await this.sleep(wait, signal);
+				if (this.now() >= deadline) return this.sent();
 				// Closed again meanwhile (a 429 to another request): wait for that too.
 				if (this.closings !== closings) continue;
 				this.waitedOut();
@@ -178,7 +190,8 @@ export class RateGate {
 			const now = this.now();
 			// Idle for a whole window (not waiting one out): nothing of the gate's counts any more.
 			const idleFor = now - Math.max(this.lastSent, this.closedUntil);
-			if (this.windowMs !== undefined && idleFor > this.windowMs && this.inFlight === 0) {
+			const windowMs = this.windowMs ?? (this.intervalMs === undefined ? undefined : 1000);
+			if (windowMs !== undefined && idleFor > windowMs && this.inFlight === 0) {
 				this.free();
 			}
 			if (this.intervalMs !== undefined) {
@@ -187,11 +200,11 @@ export class RateGate {
 					this.intervalMs = Math.max(this.floorMs, this.intervalMs / SPEED_UP);
 					this.pacedAt = now;
 				}
-				const slot = Math.max(now, this.nextSlot);
-				this.nextSlot = slot + this.intervalMs;
+				const slot = Math.min(Math.max(now, this.nextSlot), deadline);
+				this.nextSlot = Math.max(this.nextSlot, slot + this.intervalMs);
 				if (slot > now) {
 					await this.sleep(slot - now, signal);
-					if (this.closings !== closings) continue;
+					if (this.closings !== closings && this.now() < deadline) continue;
 				}
 			} else if (this.budget !== undefined && this.budget <= 0) {
 				// The believed headers say the window is spent: the limit binds without a 429.
@@ -295,8 +308,10 @@ export class RateGate {
 	): void {
 		const said = Number.isFinite(remaining) ? remaining : ticket.budget;
 		if (this.headersBelieved && said !== undefined && said > 0) {
-			// The limiter refused while the headers said requests were left: they are not about it.
+			// The limiter refused while the headers said requests were left: they are not about it
+			// (or someone else spent what they said was left).
 			this.headersBelieved = false;
+			this.headersLied = Number.isFinite(remaining);
 			if (this.known.from === 'headers') this.known = {};
 		}
 		if (outcome.limit) this.learn(outcome.limit, 'message');
@@ -311,7 +326,12 @@ export class RateGate {
 			// Paced, and still refused: the limit is shared, or a clock-aligned window ended a little
 			// later than the gate thought. Slow down, and ask again after a wait that doubles while
 			// the refusals go on, up to a window (within what Retry-After allows).
-			this.intervalMs = Math.min(this.maxWaitMs, this.intervalMs * SLOW_DOWN);
+			this.intervalMs = Math.min(MAX_PACE_MS, this.intervalMs * SLOW_DOWN);
+			// A limit named only now (the headers it paced by were about another): paced by it.
+			if (outcome.limit && this.known.from === 'message') {
+				this.floorMs = paceOf(outcome.limit.windowMs, outcome.limit.limit);
+				this.intervalMs = Math.max(this.intervalMs, this.floorMs);
+			}
 			this.pacedAt = now;
 			const backoff = Math.min(this.windowMs ?? 1000, this.intervalMs * 2 ** this.refusedInARow);
 			this.refusedInARow++;
@@ -344,7 +364,8 @@ export class RateGate {
 	/**
 	 * The limit binds at `now`: wait out the window just spent, then pace, at a limit something
 	 * named (a 429's message, believed headers) or two windows agreed on, when this process itself
-	 * used most of the window (a stray 429, or a window others spent, is only waited out).
+	 * used a good part of the window (a quarter: a stray 429, or a window others spent, is only
+	 * waited out).
 	 */
 	private bind(now: number, retryAfter?: RetryAfter): void {
 		const { windowMs } = this;
@@ -361,15 +382,15 @@ export class RateGate {
 				: (crossed ? now : start) + windowMs + MARGIN_MS - now;
 		const wait =
 			retryAfter === undefined ? (spent ?? 0) : within(spent ?? retryAfter.ms, retryAfter);
-		this.closeUntil(now + Math.min(wait, this.maxWaitMs));
+		// Retry-After is capped by the refused request's own Max Wait already (`within`).
+		this.closeUntil(now + wait);
 		if (
 			windowMs !== undefined &&
 			limit !== undefined &&
 			paced &&
 			this.passedInWindow >= limit / 4
 		) {
-			// No wait between two requests is longer than Max Wait, whatever the limit says.
-			this.floorMs = Math.min(this.maxWaitMs, (windowMs / limit) * (1 + PACE_MARGIN));
+			this.floorMs = paceOf(windowMs, limit);
 			this.intervalMs = this.floorMs;
 			this.pacedAt = now;
 			this.nextSlot = this.closedUntil;
@@ -388,11 +409,13 @@ export class RateGate {
 	/** Back to sending freely (the gate was idle for a window). */
 	private free(): void {
 		this.intervalMs = undefined;
+		this.headersBelieved = !this.headersLied;
 		this.newWindow();
 	}
 
 	private closeUntil(until: number): void {
-		if (until <= this.closedUntil) return;
+		// A closing already over (a window that ended before the 429 came) holds nobody.
+		if (until <= Math.max(this.closedUntil, this.now())) return;
 		this.closedUntil = until;
 		this.closings++;
 	}
@@ -411,6 +434,11 @@ interface RetryAfter {
 function within(ms: number, retryAfter: RetryAfter): number {
 	if (!retryAfter.rounded) return retryAfter.ms;
 	return Math.min(Math.max(ms, retryAfter.ms - 1000), retryAfter.ms);
+}
+
+/** The time between paced requests for `limit` per `windowMs`, with the margin. */
+function paceOf(windowMs: number, limit: number): number {
+	return Math.min(MAX_PACE_MS, (windowMs / limit) * (1 + PACE_MARGIN));
 }
 
 /** The gates of this process, one per organisation (a Base URL and an API key, hashed). */

@@ -5,15 +5,13 @@
  * mode against the simulator (its subscription points at main) and reports each item to a capture
  * server. A Composio retry (the same `webhook-id`) that reaches the other process, after the first
  * run ended, at the same moment, or after every process restarted, runs the workflow's next node
- * exactly once. n8n 1.x workers run with the workflow's static data, where the trigger's run
- * records the id: such a retry starts no execution at all. n8n 2.x workers get no static data
- * (the trigger then writes none, or n8n would save it over the subscription): the retry starts an
- * execution that stops at the trigger, caught by n8n's deduplication store.
+ * exactly once. A worker did not activate the workflow, so the trigger's run there writes no
+ * static data (n8n 2.x gives it none, and what a run writes n8n saves over the workflow's): the
+ * retry starts an execution that stops at the trigger, caught by n8n's deduplication store.
  */
 import { randomBytes } from 'node:crypto';
 
 import { keyLeaks } from '../../support/leaks';
-import { isN8n1 } from '../n8n';
 import type { Delivery, Simulator, WebhookEvent } from '../../simulator';
 import { type Capture, startCapture } from '../trigger/capture';
 import { ALL_EVENTS, productionUrlOf, triggerWorkflow } from '../trigger/workflows';
@@ -94,14 +92,11 @@ describe('queue mode: the Composio Trigger on main, a webhook process and a work
 		return sim.expireAccount(account.id);
 	}
 
-	/** Whether the workers run with the workflow's static data (n8n 1.x), so that runs record there. */
-	const workersKeepStaticData = isN8n1();
-
 	/**
 	 * A marker after `repeats` repeats, to main: once its run ended, every run started before it
 	 * ended too. Then the items reported since `reported` are exactly `expected` and the marker,
-	 * each once; the repeats started no execution (n8n 1.x), or at most one each, stopped at the
-	 * trigger (n8n 2.x: the next node did not run, as the reported items show).
+	 * each once; the repeats started at most one execution each, stopped at the trigger (the next
+	 * node did not run, as the reported items show).
 	 */
 	async function expectOnlyMarkerAfter(
 		reported: number,
@@ -120,8 +115,7 @@ describe('queue mode: the Composio Trigger on main, a webhook process and a work
 		expect(ids.sort()).toEqual([...expected, marker].map((event) => event.id).sort());
 		const started = executionCount() - before - 1;
 		log(`${repeats} repeat(s) started ${started} execution(s) that stopped at the trigger`);
-		if (workersKeepStaticData) expect(started).toBe(0);
-		else expect(started).toBeLessThanOrEqual(repeats);
+		expect(started).toBeLessThanOrEqual(repeats);
 		expectActivationKept();
 	}
 
