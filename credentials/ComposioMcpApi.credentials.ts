@@ -7,7 +7,7 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-import { checkBaseUrl } from '../nodes/ComposioMcp/transport/url';
+import { checkBaseUrl } from '../nodes/shared/transport/url';
 
 /** The origin a request goes to, however n8n passed its URL (absolute, or relative to baseURL). */
 function targetOrigin(options: IHttpRequestOptions): string | undefined {

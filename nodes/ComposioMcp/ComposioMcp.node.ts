@@ -6,11 +6,9 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import * as instance from './actions/instance';
 import { requestOptions } from './actions/requestOptions.description';
+import { instance, server, session } from './actions/resources';
 import { router } from './actions/router';
-import * as server from './actions/server';
-import * as session from './actions/session';
 import { listSearch } from './methods';
 
 export class ComposioMcp implements INodeType {

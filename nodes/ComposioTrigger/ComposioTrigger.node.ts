@@ -10,8 +10,8 @@ import type {
 } from 'n8n-workflow';
 import { jsonParse, NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
-import { settle } from '../ComposioMcp/helpers/settle';
-import { ComposioClient } from '../ComposioMcp/transport';
+import { settle } from '../shared/helpers/settle';
+import { ComposioClient } from '../shared/transport';
 import {
 	activationBegins,
 	activationEnds,

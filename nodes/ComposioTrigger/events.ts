@@ -4,7 +4,7 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import { parseList } from '../ComposioMcp/helpers/lists';
+import { parseList } from '../shared/helpers/lists';
 
 export const TRIGGER_MESSAGE = 'composio.trigger.message';
 export const ACCOUNT_EXPIRED = 'composio.connected_account.expired';

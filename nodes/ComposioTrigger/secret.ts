@@ -7,7 +7,7 @@
  */
 import type { IHookFunctions, IWebhookFunctions } from 'n8n-workflow';
 
-import { CREDENTIAL_TYPE } from '../ComposioMcp/transport';
+import { CREDENTIAL_TYPE } from '../shared/transport';
 import type { Verdict } from './signature';
 
 /** How long a secret read from the credential is used without reading it again. */

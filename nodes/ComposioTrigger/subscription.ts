@@ -7,9 +7,9 @@
 import type { IDataObject, INode } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import type { ComposioClient } from '../ComposioMcp/transport';
-import { settle } from '../ComposioMcp/helpers/settle';
-import { addDescription, buildPath } from '../ComposioMcp/transport';
+import type { ComposioClient } from '../shared/transport';
+import { settle } from '../shared/helpers/settle';
+import { addDescription, buildPath } from '../shared/transport';
 
 /** What static data keeps of the subscription this node set up. */
 export interface ManagedSubscription {

@@ -6,8 +6,8 @@
 import type { IDataObject, INode } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import type { ComposioClient } from '../ComposioMcp/transport';
-import { buildPath } from '../ComposioMcp/transport';
+import type { ComposioClient } from '../shared/transport';
+import { buildPath } from '../shared/transport';
 
 export interface ManagedTriggerInstance {
 	id: string;

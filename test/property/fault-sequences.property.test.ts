@@ -12,7 +12,7 @@
 import fc from 'fast-check';
 import type { INodeExecutionData } from 'n8n-workflow';
 
-import { forgetRateGates } from '../../nodes/ComposioMcp/transport/gate';
+import { forgetRateGates } from '../../nodes/shared/transport/gate';
 import { createInstanceParameters } from '../engine/runWorkflow';
 import type { NodeRun } from '../engine/runWorkflow';
 import { errorJson, expectEachItemOnce, pairedIndex, useSimulator } from '../support/simulator';

@@ -6,7 +6,7 @@
 import * as n8nWorkflow from 'n8n-workflow';
 import type { IDataObject } from 'n8n-workflow';
 
-import { DEFAULT_RETRY_POLICY } from '../../nodes/ComposioMcp/transport/retry';
+import { DEFAULT_RETRY_POLICY } from '../../nodes/shared/transport/retry';
 import type { Fault, RecordedRequest, Simulator } from '../simulator';
 
 /** The documented defaults of Request Options (README, node descriptions). */

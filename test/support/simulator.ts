@@ -7,7 +7,7 @@ import type { IDataObject, INodeExecutionData, INodeParameters, OnError } from '
 
 import type { NodeRun } from '../engine/runWorkflow';
 import { dump, runComposioNode } from '../engine/runWorkflow';
-import { forgetRateGates } from '../../nodes/ComposioMcp/transport/gate';
+import { forgetRateGates } from '../../nodes/shared/transport/gate';
 import { keyLeaks } from './leaks';
 import { startSimulator } from '../simulator';
 import type { Simulator, SimulatorOptions } from '../simulator/types';

@@ -1,7 +1,7 @@
 import type { IHttpRequestOptions } from 'n8n-workflow';
 
 import { ComposioMcpApi } from '../../credentials/ComposioMcpApi.credentials';
-import { checkBaseUrl } from '../../nodes/ComposioMcp/transport/url';
+import { checkBaseUrl } from '../../nodes/shared/transport/url';
 
 const credential = new ComposioMcpApi();
 const KEY = 'ak_credential_test_key';

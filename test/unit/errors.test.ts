@@ -2,7 +2,7 @@ import {
 	describeComposioError,
 	excerpt,
 	parseRetryAfter,
-} from '../../nodes/ComposioMcp/transport/errors';
+} from '../../nodes/shared/transport/errors';
 
 describe('describeComposioError', () => {
 	it("uses Composio's envelope: message, suggested fix and request id", () => {

@@ -3,12 +3,12 @@ import { Readable } from 'node:stream';
 
 import type { IN8nHttpFullResponse } from 'n8n-workflow';
 
-import type { Send, SendOptions } from '../../nodes/ComposioMcp/transport/exchange';
+import type { Send, SendOptions } from '../../nodes/shared/transport/exchange';
 import {
 	exchange,
 	MAX_ANSWER_BYTES,
 	MAX_REDIRECTS,
-} from '../../nodes/ComposioMcp/transport/exchange';
+} from '../../nodes/shared/transport/exchange';
 
 const BASE = 'http://127.0.0.1:4000/api/v3';
 

@@ -6,7 +6,7 @@
  */
 import { sleep } from 'n8n-workflow';
 
-import { parseLimitMessage, RateGate } from '../../nodes/ComposioMcp/transport/gate';
+import { parseLimitMessage, RateGate } from '../../nodes/shared/transport/gate';
 import { createLimiter } from '../simulator/limiter';
 import type { RateLimit } from '../simulator';
 

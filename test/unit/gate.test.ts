@@ -9,8 +9,8 @@ import {
 	parseLimitMessage,
 	parseWindow,
 	RateGate,
-} from '../../nodes/ComposioMcp/transport/gate';
-import type { AttemptOutcome } from '../../nodes/ComposioMcp/transport/retry';
+} from '../../nodes/shared/transport/gate';
+import type { AttemptOutcome } from '../../nodes/shared/transport/retry';
 
 let clock = 0;
 const waits: number[] = [];

@@ -1,6 +1,6 @@
-import { parseList, serverNameProblem } from '../../nodes/ComposioMcp/helpers/lists';
-import { settle } from '../../nodes/ComposioMcp/helpers/settle';
-import { apiPrefix } from '../../nodes/ComposioMcp/transport/url';
+import { parseList, serverNameProblem } from '../../nodes/shared/helpers/lists';
+import { settle } from '../../nodes/shared/helpers/settle';
+import { apiPrefix } from '../../nodes/shared/transport/url';
 
 describe('parseList', () => {
 	it.each([

@@ -1,4 +1,4 @@
-import { runPool } from '../../nodes/ComposioMcp/helpers/pool';
+import { runPool } from '../../nodes/shared/helpers/pool';
 
 /** A task whose completion the test controls, recording how many run at once. */
 function controlledTasks() {

@@ -1,7 +1,7 @@
 import { NodeApiError } from 'n8n-workflow';
 import type { INode, JsonObject } from 'n8n-workflow';
 
-import { createRedactor, MASK, secretForms } from '../../nodes/ComposioMcp/transport/redact';
+import { createRedactor, MASK, secretForms } from '../../nodes/shared/transport/redact';
 import { keyEncodings, keyLeaks } from '../support/leaks';
 
 // Characters that URL encoding and base64 both change.

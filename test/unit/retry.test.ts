@@ -3,9 +3,9 @@ import {
 	isTransient,
 	mayHaveReached,
 	retryDelay,
-} from '../../nodes/ComposioMcp/transport/retry';
-import type { AttemptOutcome } from '../../nodes/ComposioMcp/transport/retry';
-import { toRequestSettings, toScheduling } from '../../nodes/ComposioMcp/transport/settings';
+} from '../../nodes/shared/transport/retry';
+import type { AttemptOutcome } from '../../nodes/shared/transport/retry';
+import { toRequestSettings, toScheduling } from '../../nodes/shared/transport/settings';
 
 const status = (code: number, retryAfterSeconds?: number): AttemptOutcome => ({
 	kind: 'status',

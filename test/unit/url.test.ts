@@ -4,7 +4,7 @@ import {
 	forbiddenHost,
 	normalizeBaseUrl,
 	segment,
-} from '../../nodes/ComposioMcp/transport/url';
+} from '../../nodes/shared/transport/url';
 
 describe('normalizeBaseUrl', () => {
 	it.each([

@@ -1,4 +1,4 @@
-import { parseId, parsePathId } from '../../nodes/ComposioMcp/helpers/validation';
+import { parseId, parsePathId } from '../../nodes/shared/helpers/validation';
 
 describe('parseId', () => {
 	it.each([

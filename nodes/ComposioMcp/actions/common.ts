@@ -1,9 +1,9 @@
-import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { parseList } from '../helpers/lists';
-import { parseId, parsePathId } from '../helpers/validation';
-import type { ComposioClient } from '../transport';
+import { parseList } from '../../shared/helpers/lists';
+import { parseId, parsePathId } from '../../shared/helpers/validation';
+import type { ComposioClient } from '../../shared/transport';
 
 /**
  * What an operation runs with: the item's index, and `fields`, where it records the inputs it
@@ -49,6 +49,21 @@ export type OperationExecute = (
 	this: IExecuteFunctions,
 	item: ItemContext,
 ) => Promise<IDataObject[]>;
+
+/** An operation's entry in its resource's Operation list. */
+export interface OperationOption {
+	name: string;
+	value: string;
+	action: string;
+	description: string;
+}
+
+/** What every `*.operation.ts` exports: its entry in the list, its fields, and its work. */
+export interface OperationModule {
+	option: OperationOption;
+	description: INodeProperties[];
+	execute: OperationExecute;
+}
 
 /** A per-item error for bad input: nothing is sent to Composio for that item. */
 export function invalidInput(

@@ -1,38 +1,25 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 
-import { runPool } from '../helpers/pool';
-import { settle } from '../helpers/settle';
-import { ComposioClient, toRequestSettings } from '../transport';
-import { toScheduling } from '../transport/settings';
+import { runPool } from '../../shared/helpers/pool';
+import { settle } from '../../shared/helpers/settle';
+import { ComposioClient, toRequestSettings, toScheduling } from '../../shared/transport';
 
-import type { ItemContext, OperationExecute } from './common';
-import * as instance from './instance';
-import * as server from './server';
-import * as session from './session';
+import type { ItemContext, OperationExecute, OperationModule } from './common';
+import * as resources from './resources';
 
-const operations: Record<string, Record<string, OperationExecute>> = {
-	instance: {
-		create: instance.create.execute,
-		delete: instance.delete.execute,
-		getAll: instance.getAll.execute,
-	},
-	server: {
-		create: server.create.execute,
-		delete: server.delete.execute,
-		generateUrl: server.generateUrl.execute,
-		get: server.get.execute,
-		getAll: server.getAll.execute,
-		update: server.update.execute,
-	},
-	session: {
-		create: session.create.execute,
-		createLink: session.createLink.execute,
-		executeTool: session.executeTool.execute,
-		get: session.get.execute,
-		getToolkits: session.getToolkits.execute,
-	},
-};
+/** resource → operation value → its execute, built once from the resources' own modules. */
+const executors = new Map(
+	Object.entries(resources).map(([resource, { operations }]) => [
+		resource,
+		new Map(
+			Object.values(operations as Record<string, OperationModule>).map(({ option, execute }) => [
+				option.value,
+				execute,
+			]),
+		),
+	]),
+);
 
 function asNodeError(
 	this: IExecuteFunctions,
@@ -123,7 +110,7 @@ function operationFor(this: IExecuteFunctions): OperationExecute {
 	// Resource and operation take no expressions (noDataExpression): one read serves every item.
 	const resource = this.getNodeParameter('resource', 0) as string;
 	const operation = this.getNodeParameter('operation', 0) as string;
-	const execute = operations[resource]?.[operation];
+	const execute = executors.get(resource)?.get(operation);
 	if (!execute) {
 		throw new NodeOperationError(
 			this.getNode(),

@@ -5,8 +5,8 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import type { ComposioClient } from '../transport';
-import { buildPath } from '../transport';
+import type { ComposioClient } from '../../shared/transport';
+import { buildPath } from '../../shared/transport';
 
 export async function getServer(
 	client: ComposioClient,

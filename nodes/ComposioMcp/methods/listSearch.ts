@@ -1,6 +1,6 @@
 import type { IDataObject, ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
 
-import { ComposioClient } from '../transport';
+import { ComposioClient } from '../../shared/transport';
 
 const PAGE_SIZE = 50;
 

@@ -1,6 +1,6 @@
 import type { IDataObject, ILoadOptionsFunctions, INodePropertyOptions } from 'n8n-workflow';
 
-import { ComposioClient } from '../../ComposioMcp/transport';
+import { ComposioClient } from '../../shared/transport';
 
 /** Enough for every trigger of the toolkits a project uses; the list is sorted by toolkit. */
 const AT_MOST = 2000;

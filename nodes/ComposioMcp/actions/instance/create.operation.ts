@@ -2,14 +2,22 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { NodeApiError } from 'n8n-workflow';
 
 import { findInstance, generateUrls } from '../../calls';
-import { settle } from '../../helpers/settle';
-import { addDescription, buildPath } from '../../transport';
-import type { ItemContext } from '../common';
+import { settle } from '../../../shared/helpers/settle';
+import { addDescription, buildPath } from '../../../shared/transport';
+import type { ItemContext, OperationOption } from '../common';
 import { readIds, readParameter, SERVER_ID } from '../common';
 import { serverLocator } from '../common.descriptions';
 import { ensureConnected } from './connectedAccounts';
 
 const showFor = { show: { resource: ['instance'], operation: ['create'] } };
+
+export const option: OperationOption = {
+	name: 'Create',
+	value: 'create',
+	action: 'Create an instance',
+	description:
+		"Create a user's instance on an MCP server so the user can connect to it. Returns the instance: ID, instance_id (the user ID), mcp_server_id, created_at; optionally alreadyExisted and the user's mcpUrl.",
+};
 
 export const description: INodeProperties[] = [
 	{ ...serverLocator, displayOptions: showFor },

@@ -1,11 +1,19 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { buildPath } from '../../transport';
-import type { ItemContext } from '../common';
+import { buildPath } from '../../../shared/transport';
+import type { ItemContext, OperationOption } from '../common';
 import { readIds, SERVER_ID } from '../common';
 import { serverLocator } from '../common.descriptions';
 
 const showFor = { show: { resource: ['instance'], operation: ['delete'] } };
+
+export const option: OperationOption = {
+	name: 'Delete',
+	value: 'delete',
+	action: 'Delete an instance',
+	description:
+		"Delete a user's instance from an MCP server; Composio also deletes the user's connected accounts for the server's auth configs. Returns a message and the deleted connected accounts.",
+};
 
 export const description: INodeProperties[] = [
 	{

@@ -1,11 +1,19 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { buildPath } from '../../transport';
-import type { ItemContext } from '../common';
+import { buildPath } from '../../../shared/transport';
+import type { ItemContext, OperationOption } from '../common';
 import { readLimit, readParameter, readServerId } from '../common';
 import { returnAllOrLimit, serverLocator } from '../common.descriptions';
 
 const showFor = { show: { resource: ['instance'], operation: ['getAll'] } };
+
+export const option: OperationOption = {
+	name: 'Get Many',
+	value: 'getAll',
+	action: 'Get many instances',
+	description:
+		'List the instances (users) of an MCP server, optionally searching by user ID. Returns one item per instance with its instance_id (the user ID).',
+};
 
 export const description: INodeProperties[] = [
 	{ ...serverLocator, displayOptions: showFor },

@@ -1,11 +1,19 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { getServer } from '../../calls';
-import { serverNameProblem } from '../../helpers/lists';
-import type { ItemContext } from '../common';
+import { serverNameProblem } from '../../../shared/helpers/lists';
+import type { ItemContext, OperationOption } from '../common';
 import { invalidInput, readList, readParameter } from '../common';
 
 const showFor = { show: { resource: ['server'], operation: ['create'] } };
+
+export const option: OperationOption = {
+	name: 'Create',
+	value: 'create',
+	action: 'Create a server',
+	description:
+		'Create an MCP server from auth config IDs or toolkit slugs. Returns the new server with its ID, name, toolkits and auth config IDs.',
+};
 
 export const description: INodeProperties[] = [
 	{

@@ -1,11 +1,18 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { buildPath } from '../../transport';
-import type { ItemContext } from '../common';
+import { buildPath } from '../../../shared/transport';
+import type { ItemContext, OperationOption } from '../common';
 import { readServerId } from '../common';
 import { serverLocator } from '../common.descriptions';
 
 const showFor = { show: { resource: ['server'], operation: ['delete'] } };
+
+export const option: OperationOption = {
+	name: 'Delete',
+	value: 'delete',
+	action: 'Delete a server',
+	description: 'Soft-delete an MCP server by ID. Returns the server ID and deleted: true.',
+};
 
 export const description: INodeProperties[] = [
 	{

@@ -2,11 +2,19 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 
 import type { GenerateUrlsBody } from '../../calls';
 import { generateUrls } from '../../calls';
-import type { ItemContext } from '../common';
+import type { ItemContext, OperationOption } from '../common';
 import { invalidInput, readList, readParameter, readServerId } from '../common';
 import { serverLocator } from '../common.descriptions';
 
 const showFor = { show: { resource: ['server'], operation: ['generateUrl'] } };
+
+export const option: OperationOption = {
+	name: 'Generate URL',
+	value: 'generateUrl',
+	action: 'Generate links to a server',
+	description:
+		"Get a server's MCP URL for given user IDs or connected account IDs. Returns mcp_url plus one URL per user and per connected account.",
+};
 
 export const description: INodeProperties[] = [
 	{ ...serverLocator, displayOptions: showFor },

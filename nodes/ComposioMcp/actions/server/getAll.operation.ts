@@ -1,10 +1,18 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import type { ItemContext } from '../common';
+import type { ItemContext, OperationOption } from '../common';
 import { readLimit, readList, readParameter } from '../common';
 import { returnAllOrLimit as returnAllOrLimitFields } from '../common.descriptions';
 
 const showFor = { show: { resource: ['server'], operation: ['getAll'] } };
+
+export const option: OperationOption = {
+	name: 'Get Many',
+	value: 'getAll',
+	action: 'Get many servers',
+	description:
+		'List MCP servers, optionally filtered by name, toolkits or auth config IDs. Returns one item per server.',
+};
 
 export const description: INodeProperties[] = [
 	...returnAllOrLimitFields('server', 'getAll'),

@@ -1,12 +1,20 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { serverNameProblem } from '../../helpers/lists';
-import { buildPath } from '../../transport';
-import type { ItemContext } from '../common';
+import { serverNameProblem } from '../../../shared/helpers/lists';
+import { buildPath } from '../../../shared/transport';
+import type { ItemContext, OperationOption } from '../common';
 import { invalidInput, readList, readParameter, readServerId } from '../common';
 import { serverLocator } from '../common.descriptions';
 
 const showFor = { show: { resource: ['server'], operation: ['update'] } };
+
+export const option: OperationOption = {
+	name: 'Update',
+	value: 'update',
+	action: 'Update a server',
+	description:
+		"Change a server's name, toolkits, auth config IDs, allowed tools or managed auth; only the given fields change. Returns the updated server.",
+};
 
 export const description: INodeProperties[] = [
 	{ ...serverLocator, displayOptions: showFor },

@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import type { ItemContext } from '../common';
+import type { ItemContext, OperationOption } from '../common';
 import { invalidInput, readIds, readList, readParameter } from '../common';
 import { sessionOutput } from './session';
 
@@ -41,6 +41,14 @@ function toolkitMap(name: string, displayName: string, idName: string, placehold
 		],
 	};
 }
+
+export const option: OperationOption = {
+	name: 'Create',
+	value: 'create',
+	action: 'Create a session',
+	description:
+		"Create a Tool Router session for a user: the user's own MCP endpoint with their connected tools. Returns sessionId and mcpUrl.",
+};
 
 export const description: INodeProperties[] = [
 	{

@@ -1,11 +1,19 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { buildPath } from '../../transport';
-import type { ItemContext } from '../common';
+import { buildPath } from '../../../shared/transport';
+import type { ItemContext, OperationOption } from '../common';
 import { readIds, readParameter } from '../common';
 import { sessionIdParameter } from './session';
 
 const showFor = { show: { resource: ['session'], operation: ['createLink'] } };
+
+export const option: OperationOption = {
+	name: 'Create Connect Link',
+	value: 'createLink',
+	action: 'Create a connect link',
+	description:
+		'Create a link where the user connects an account for a toolkit of the session. Returns redirect_url (the link) and connected_account_id.',
+};
 
 export const description: INodeProperties[] = [
 	sessionIdParameter('createLink'),

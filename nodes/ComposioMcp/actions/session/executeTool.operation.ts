@@ -1,12 +1,20 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { buildPath } from '../../transport';
-import type { ItemContext } from '../common';
+import { buildPath } from '../../../shared/transport';
+import type { ItemContext, OperationOption } from '../common';
 import { invalidInput, readIds, readParameter } from '../common';
 import { sessionIdParameter } from './session';
 
 const showFor = { show: { resource: ['session'], operation: ['executeTool'] } };
+
+export const option: OperationOption = {
+	name: 'Execute Tool',
+	value: 'executeTool',
+	action: 'Execute a tool',
+	description:
+		"Run one tool of the session (by its slug, e.g. GITHUB_GET_THE_AUTHENTICATED_USER) with arguments as a JSON object, as the session's user. Returns the tool's data and a log ID.",
+};
 
 export const description: INodeProperties[] = [
 	sessionIdParameter('executeTool'),

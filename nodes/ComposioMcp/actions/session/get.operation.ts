@@ -1,9 +1,16 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { buildPath } from '../../transport';
-import type { ItemContext } from '../common';
+import { buildPath } from '../../../shared/transport';
+import type { ItemContext, OperationOption } from '../common';
 import { readIds } from '../common';
 import { sessionIdParameter, sessionOutput } from './session';
+
+export const option: OperationOption = {
+	name: 'Get',
+	value: 'get',
+	action: 'Get a session',
+	description: 'Get a session by its ID. Returns sessionId, mcpUrl and its configuration.',
+};
 
 export const description: INodeProperties[] = [sessionIdParameter('get')];
 

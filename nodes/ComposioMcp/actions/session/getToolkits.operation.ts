@@ -1,10 +1,18 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { buildPath } from '../../transport';
-import type { ItemContext } from '../common';
+import { buildPath } from '../../../shared/transport';
+import type { ItemContext, OperationOption } from '../common';
 import { readIds, readLimit, readParameter } from '../common';
 import { returnAllOrLimit } from '../common.descriptions';
 import { sessionIdParameter } from './session';
+
+export const option: OperationOption = {
+	name: 'Get Toolkits',
+	value: 'getToolkits',
+	action: 'Get the toolkits of a session',
+	description:
+		"List the session's toolkits, one item each, with the user's connected account when there is one",
+};
 
 export const description: INodeProperties[] = [
 	sessionIdParameter('getToolkits'),

@@ -5,5 +5,5 @@
 export type { ComposioContext, ComposioRequest } from './client';
 export { addDescription, ComposioClient, CREDENTIAL_TYPE } from './client';
 export type { ListRequest } from './pagination';
-export { toRequestSettings } from './settings';
+export { toRequestSettings, toScheduling } from './settings';
 export { buildPath } from './url';

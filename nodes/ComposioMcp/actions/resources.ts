@@ -1,0 +1,4 @@
+// One line per resource: the node's fields and the router read them from here.
+export * as instance from './instance';
+export * as server from './server';
+export * as session from './session';
