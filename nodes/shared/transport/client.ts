@@ -10,7 +10,6 @@ import type {
 	IDataObject,
 	IExecuteFunctions,
 	IHookFunctions,
-	IHttpRequestMethods,
 	ILoadOptionsFunctions,
 	IN8nHttpFullResponse,
 	INode,
@@ -24,6 +23,7 @@ import type { Send } from './exchange';
 import { exchange } from './exchange';
 import { RateGate, rateGateFor } from './gate';
 import type { ListRequest } from './pagination';
+import type { ComposioRequest } from './request';
 import { allCursorPages, allPages } from './pagination';
 import type { Redactor } from './redact';
 import { createRedactor } from './redact';
@@ -36,34 +36,6 @@ import { apiPrefix, checkBaseUrl } from './url';
 export const CREDENTIAL_TYPE = 'composioMcpApi';
 
 export type ComposioContext = IExecuteFunctions | ILoadOptionsFunctions | IHookFunctions;
-
-export interface ComposioRequest {
-	method: IHttpRequestMethods;
-	/** Path after the API prefix, ids already encoded (see buildPath). */
-	path: string;
-	body?: IDataObject;
-	qs?: IDataObject;
-	itemIndex?: number;
-	/**
-	 * Whether sending the request again, after an attempt that may have reached Composio, cannot
-	 * do the work twice (reads, deletes, and instance creates, which Composio answers 409 the
-	 * second time). Default true; a create without such a guard passes false and is re-sent only
-	 * after failures that never reached Composio (a 429, a refused connection).
-	 */
-	safeToRepeat?: boolean;
-	/**
-	 * For a request that is repeated after an attempt that may already have done the work (a lost
-	 * answer, a timeout): the error that then means "done" (a 409 to a create, a 404 to a delete),
-	 * and the result to give instead of it. `resolve` answers undefined when it finds nothing, and
-	 * the error stands.
-	 */
-	ifAlreadyDone?: {
-		when: (error: NodeApiError) => boolean;
-		resolve: () => Promise<IDataObject | undefined>;
-	};
-	/** Said on the error when the request failed after it may have reached Composio. */
-	ifOutcomeUnknown?: string;
-}
 
 /** Adds a sentence to an n8n error's description. */
 export function addDescription(error: unknown, sentence: string): void {

@@ -1,3 +1,5 @@
+import type { Headers } from './headers';
+import { header } from './headers';
 /**
  * Reading Composio's answers into what an n8n user should see. Pure: no n8n objects, so every
  * shape Composio (or a proxy in front of it) can answer with is unit-tested.
@@ -13,7 +15,6 @@ export interface ComposioErrorInfo {
 	retryAfterSeconds?: number;
 }
 
-type Headers = Record<string, string | string[] | undefined>;
 
 const STATUS_TEXT: Record<number, string> = {
 	400: 'Bad Request',
@@ -29,12 +30,6 @@ const STATUS_TEXT: Record<number, string> = {
 	504: 'Gateway Timeout',
 };
 
-function header(headers: Headers | undefined, name: string): string | undefined {
-	if (!headers) return undefined;
-	const key = Object.keys(headers).find((k) => k.toLowerCase() === name);
-	const value = key === undefined ? undefined : headers[key];
-	return Array.isArray(value) ? value[0] : value;
-}
 
 function asRecord(value: unknown): Record<string, unknown> | undefined {
 	return value !== null && typeof value === 'object' && !Array.isArray(value)

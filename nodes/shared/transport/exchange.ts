@@ -6,6 +6,8 @@
  * and its timeout only bounds silences, so an answer that drips a byte a second never ends.
  */
 import type { IDataObject, IHttpRequestMethods, IN8nHttpFullResponse } from 'n8n-workflow';
+import type { Headers } from './headers';
+import { header } from './headers';
 
 /** Answers above this size fail: Composio's largest answers are a few hundred kilobytes. */
 export const MAX_ANSWER_BYTES = 10 * 1024 * 1024;
@@ -27,7 +29,6 @@ export interface SendOptions extends Exchange {
 /** n8n's helper, asked for a full response with a streamed body and no redirects followed. */
 export type Send = (options: SendOptions) => Promise<IN8nHttpFullResponse>;
 
-export type Headers = Record<string, string | string[] | undefined>;
 
 export interface Answer {
 	statusCode: number;
@@ -63,12 +64,6 @@ const failed = (fault: ExchangeFault): { ok: false; fault: ExchangeFault } => ({
 	fault,
 });
 
-function header(headers: Headers | undefined, name: string): string | undefined {
-	if (!headers) return undefined;
-	const value =
-		headers[name] ?? headers[Object.keys(headers).find((k) => k.toLowerCase() === name) ?? ''];
-	return Array.isArray(value) ? value[0] : value;
-}
 
 const REDIRECTS = [301, 302, 303, 307, 308];
 

@@ -27,15 +27,10 @@
 import { sleep } from 'n8n-workflow';
 
 import type { AttemptOutcome } from './retry';
+import type { Headers } from './headers';
+import { header } from './headers';
 
-type Headers = Record<string, string | string[] | undefined>;
 
-function header(headers: Headers | undefined, name: string): string | undefined {
-	if (!headers) return undefined;
-	const value =
-		headers[name] ?? headers[Object.keys(headers).find((k) => k.toLowerCase() === name) ?? ''];
-	return Array.isArray(value) ? value[0] : value;
-}
 
 const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 

@@ -2,7 +2,8 @@
  * The transport's surface: the per-run client every request goes through, and the helpers the
  * operations use with it. Nothing else in the node sends a request.
  */
-export type { ComposioContext, ComposioRequest } from './client';
+export type { ComposioContext } from './client';
+export type { ComposioRequest } from './request';
 export { addDescription, ComposioClient, CREDENTIAL_TYPE } from './client';
 export type { ListRequest } from './pagination';
 export { toRequestSettings, toScheduling } from './settings';

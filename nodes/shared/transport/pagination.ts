@@ -2,7 +2,7 @@
 import type { IDataObject, INode } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import type { ComposioRequest } from './client';
+import type { ComposioRequest } from './request';
 
 /** Sends one request of a list; the client's request(). */
 export type Requester = (request: ComposioRequest) => Promise<IDataObject>;
