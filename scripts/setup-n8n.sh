@@ -6,7 +6,7 @@
 # Prints the cache directory on its last line. Safe to run again: finished parts are kept.
 set -euo pipefail
 
-N8N_VERSION="${N8N_VERSION:-2.41.1}"
+N8N_VERSION="${N8N_VERSION:-2.41.3}"
 NODE24_VERSION="${NODE24_VERSION:-24.21.0}"
 CACHE="${COMPOSIO_MCP_CACHE:-$HOME/.cache/n8n-nodes-composio-mcp}"
 NODE_DIR="$CACHE/node-$NODE24_VERSION"
