@@ -785,7 +785,7 @@ export async function triggerBurst(
 				`Profiled rounds: trigger p95 ${Math.round(p95(profiles.trigger.round))} ms in ${sec(profiles.trigger.round.ms)}; Webhook node p95 ${Math.round(p95(profiles.webhook.round))} ms in ${sec(profiles.webhook.round.ms)} (profiling slows both).`,
 			].join('\n'),
 		);
-		return `Target (burst of ${N7} deliveries, ${C7} in flight: Composio Trigger p95 ≤ ${TARGET_7}× n8n's Webhook node's): ${met ? 'met' : 'NOT met'}, ${ratio(rateDefaults)} under n8n's defaults (${ratio(rateLazy)} with N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE=true)`;
+		return `Part 7, trigger burst (${N7} deliveries, ${C7} in flight: Composio Trigger p95 ≤ ${TARGET_7}× n8n's Webhook node's): ${met ? 'met' : 'NOT met'}, ${ratio(rateDefaults)} under n8n's defaults (${ratio(rateLazy)} with N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE=true)`;
 	} finally {
 		await sim.close();
 		n8n.dispose();
