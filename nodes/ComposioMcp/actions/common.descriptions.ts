@@ -47,6 +47,29 @@ export const serverLocator: INodeProperties = {
 	],
 };
 
+/**
+ * The end user, by the caller's own ID: Composio's user_id, which is also the instance ID of the
+ * user's instance on a server. Each use adds its description and displayOptions.
+ */
+export const userIdField: INodeProperties = {
+	displayName: 'User ID',
+	name: 'userId',
+	type: 'string',
+	required: true,
+	default: '',
+	placeholder: 'e.g. user_123 or {{ $json.email }}',
+};
+
+/** Composio's callback_url: where users land after connecting an account. */
+export const callbackUrlField: INodeProperties = {
+	displayName: 'Callback URL',
+	name: 'callbackUrl',
+	type: 'string',
+	default: '',
+	placeholder: 'e.g. https://app.example.com/connected',
+	description: 'Where the user lands after connecting',
+};
+
 /** n8n's usual Return All / Limit pair, for one resource and operation. */
 export function returnAllOrLimit(resource: string, operation: string): INodeProperties[] {
 	const show = { resource: [resource], operation: [operation] };

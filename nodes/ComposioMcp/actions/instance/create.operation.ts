@@ -6,7 +6,7 @@ import { settle } from '../../../shared/helpers/settle';
 import { addDescription, buildPath } from '../../../shared/transport';
 import type { ItemContext, OperationOption } from '../common';
 import { readIds, readParameter, SERVER_ID } from '../common';
-import { serverLocator } from '../common.descriptions';
+import { callbackUrlField, serverLocator, userIdField } from '../common.descriptions';
 import { ensureConnected } from './connectedAccounts';
 
 const showFor = { show: { resource: ['instance'], operation: ['create'] } };
@@ -22,12 +22,7 @@ export const option: OperationOption = {
 export const description: INodeProperties[] = [
 	{ ...serverLocator, displayOptions: showFor },
 	{
-		displayName: 'User ID',
-		name: 'userId',
-		type: 'string',
-		required: true,
-		default: '',
-		placeholder: 'e.g. user_123 or {{ $json.email }}',
+		...userIdField,
 		description:
 			"Your own ID for the end user, e.g. their email or your app's user ID. Composio uses it as the instance ID, so each user gets one instance per server.",
 		displayOptions: showFor,
@@ -41,11 +36,7 @@ export const description: INodeProperties[] = [
 		displayOptions: showFor,
 		options: [
 			{
-				displayName: 'Callback URL',
-				name: 'callbackUrl',
-				type: 'string',
-				default: '',
-				placeholder: 'e.g. https://app.example.com/connected',
+				...callbackUrlField,
 				description:
 					'With Check Connected Accounts First: where users land after connecting. When set, a user who is not connected yet gets one connect link per missing auth config on the failed item.',
 			},

@@ -2,6 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 
 import type { ItemContext, OperationOption } from '../common';
 import { invalidInput, readIds, readList, readParameter } from '../common';
+import { callbackUrlField, userIdField } from '../common.descriptions';
 import { sessionOutput } from './session';
 
 const showFor = { show: { resource: ['session'], operation: ['create'] } };
@@ -52,12 +53,7 @@ export const option: OperationOption = {
 
 export const description: INodeProperties[] = [
 	{
-		displayName: 'User ID',
-		name: 'userId',
-		type: 'string',
-		required: true,
-		default: '',
-		placeholder: 'e.g. user_123 or {{ $json.email }}',
+		...userIdField,
 		description:
 			"Your own ID for the end user, e.g. their email or your app's user ID: the session works with this user's connected accounts",
 		displayOptions: showFor,
@@ -97,11 +93,7 @@ export const description: INodeProperties[] = [
 				description: 'The auth config to use for a toolkit, instead of the default one',
 			},
 			{
-				displayName: 'Callback URL',
-				name: 'callbackUrl',
-				type: 'string',
-				default: '',
-				placeholder: 'e.g. https://app.example.com/connected',
+				...callbackUrlField,
 				description: 'With Manage Connections: where users land after connecting an account',
 			},
 			{

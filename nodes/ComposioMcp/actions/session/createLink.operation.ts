@@ -3,6 +3,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { buildPath } from '../../../shared/transport';
 import type { ItemContext, OperationOption } from '../common';
 import { readIds, readParameter } from '../common';
+import { callbackUrlField } from '../common.descriptions';
 import { sessionIdParameter } from './session';
 
 const showFor = { show: { resource: ['session'], operation: ['createLink'] } };
@@ -27,15 +28,7 @@ export const description: INodeProperties[] = [
 		description: 'The toolkit the user connects an account for',
 		displayOptions: showFor,
 	},
-	{
-		displayName: 'Callback URL',
-		name: 'callbackUrl',
-		type: 'string',
-		default: '',
-		placeholder: 'e.g. https://app.example.com/connected',
-		description: 'Where the user lands after connecting',
-		displayOptions: showFor,
-	},
+	{ ...callbackUrlField, displayOptions: showFor },
 ];
 
 export async function execute(this: IExecuteFunctions, item: ItemContext): Promise<IDataObject[]> {
