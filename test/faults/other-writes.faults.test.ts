@@ -66,7 +66,13 @@ describe.each(LOST)('when %s', (_, fault) => {
 		expect(context.sim.instancesOf(server.id)).toEqual([]);
 		expect(result.errorOutput.map((item) => errorJson(item).error)).toEqual([]);
 		expect(result.success).toHaveLength(1);
-		expect(result.success[0].json).toMatchObject({ serverId: server.id, userId: 'alice' });
+		// The lost answer held the count of deleted connected accounts: unknown, not made up.
+		expect(result.success[0].json).toEqual({
+			deleted: true,
+			serverId: server.id,
+			userId: 'alice',
+			deleted_connected_accounts: null,
+		});
 		expect(result.success[0].pairedItem).toEqual({ item: 0 });
 	});
 

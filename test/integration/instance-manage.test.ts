@@ -258,7 +258,7 @@ describe('Instance › Get Many through the n8n engine', () => {
 });
 
 describe('Instance › Delete through the n8n engine', () => {
-	it('deletes the instance and outputs the answer with serverId and userId', async () => {
+	it('deletes the instance and outputs deleted: true, its ids and the accounts count', async () => {
 		const server = sim().addServer({ auth_config_ids: ['ac_gh', 'ac_sl'] });
 		sim().connectAccount('alice', 'ac_gh');
 		sim().connectAccount('alice', 'ac_sl');
@@ -271,12 +271,11 @@ describe('Instance › Delete through the n8n engine', () => {
 		expect(result.status).toBe('success');
 		expect(result.success).toHaveLength(1);
 		expect(result.success[0].json).toEqual({
-			message: expect.any(String),
-			deleted_connected_accounts: 2,
+			deleted: true,
 			serverId: server.id,
 			userId: 'alice',
+			deleted_connected_accounts: 2,
 		});
-		expect(result.success[0].json.message).not.toBe('');
 		expect(result.success[0].pairedItem).toEqual({ item: 0 });
 		expect(liveUsers(server.id)).toEqual(['bob']);
 		const [request] = deletes();

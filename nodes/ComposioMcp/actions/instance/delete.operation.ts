@@ -3,7 +3,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { buildPath } from '../../../shared/transport';
 import type { ItemContext, OperationOption } from '../common';
 import { readIds, SERVER_ID } from '../common';
-import { serverLocator } from '../common.descriptions';
+import { serverLocator, userIdField } from '../common.descriptions';
 
 const showFor = { show: { resource: ['instance'], operation: ['delete'] } };
 
@@ -12,7 +12,7 @@ export const option: OperationOption = {
 	value: 'delete',
 	action: 'Delete an instance',
 	description:
-		"Delete a user's instance from an MCP server; Composio also deletes the user's connected accounts for the server's auth configs. Returns a message and the deleted connected accounts.",
+		"Delete a user's instance from an MCP server; Composio also deletes the user's connected accounts for the server's auth configs. Returns deleted: true, serverId, userId and deleted_connected_accounts (their number, null if unknown).",
 };
 
 export const description: INodeProperties[] = [
@@ -26,11 +26,7 @@ export const description: INodeProperties[] = [
 	},
 	{ ...serverLocator, displayOptions: showFor },
 	{
-		displayName: 'User ID',
-		name: 'userId',
-		type: 'string',
-		required: true,
-		default: '',
+		...userIdField,
 		description: 'The user whose instance to delete (the instance ID is the user ID)',
 		displayOptions: showFor,
 	},
@@ -49,14 +45,21 @@ export async function execute(this: IExecuteFunctions, item: ItemContext): Promi
 			instanceId: userId,
 		}),
 		itemIndex,
-		// A 404 to a repeated delete: the first attempt deleted it and its answer was lost.
+		// A 404 to a repeated delete: the first attempt deleted it and its answer, with the count of
+		// connected accounts, was lost.
 		ifAlreadyDone: {
 			when: (error) => error.httpCode === '404',
-			resolve: async () => ({
-				message: "Instance deleted (Composio's answer to the first attempt was lost)",
-				deleted_connected_accounts: null,
-			}),
+			resolve: async () => ({}),
 		},
 	});
-	return [{ ...answer, serverId, userId }];
+	// The ids say what is gone, as Server › Delete does; Composio's message says nothing more.
+	const accounts = answer.deleted_connected_accounts;
+	return [
+		{
+			deleted: true,
+			serverId,
+			userId,
+			deleted_connected_accounts: typeof accounts === 'number' ? accounts : null,
+		},
+	];
 }
