@@ -11,6 +11,7 @@ import type {
 import { jsonParse, NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import { settle } from '../shared/helpers/settle';
+import { parseText } from '../shared/helpers/validation';
 import { ComposioClient } from '../shared/transport';
 import {
 	activationBegins,
@@ -44,10 +45,17 @@ function headerOf(context: IWebhookFunctions, name: string): string | undefined 
 	return Array.isArray(value) ? value[0] : value;
 }
 
+/** A text parameter as the action node reads one: '' for nothing (not "null"), a list or object refused. */
+function readText(context: IHookFunctions, name: string, label: string): string {
+	const parsed = parseText(context.getNodeParameter(name, ''), label);
+	if (!parsed.ok) throw new NodeOperationError(context.getNode(), parsed.message);
+	return parsed.value;
+}
+
 function triggerInstanceSetup(context: IHookFunctions) {
 	const node = context.getNode();
-	const slug = String(context.getNodeParameter('triggerSlug', '')).trim();
-	const connectedAccountId = String(context.getNodeParameter('connectedAccountId', '')).trim();
+	const slug = readText(context, 'triggerSlug', 'Trigger Name or ID');
+	const connectedAccountId = readText(context, 'connectedAccountId', 'Connected Account ID');
 	if (slug === '')
 		throw new NodeOperationError(node, 'Pick the trigger to create (Trigger Name or ID)');
 	if (connectedAccountId === '') {

@@ -210,6 +210,27 @@ describe('Instance › Get Many through the n8n engine', () => {
 		]);
 	});
 
+	it('Search that an expression gives as null searches nothing; as an object it fails the item unsent', async () => {
+		const server = sim().addServer();
+		await seed(server.id, ['ann', 'bob']);
+		const mark = sim().requests.length;
+
+		const result = await getMany(
+			[
+				{ serverId: server.id, q: null },
+				{ serverId: server.id, q: { name: 'ann' } },
+			],
+			{ returnAll: true, search: '={{ $json.q }}' },
+			{ onError: 'continueErrorOutput' },
+		);
+
+		expect(userIds(result).sort()).toEqual(['ann', 'bob']);
+		expect(result.errorOutput.map(pairedIndex)).toEqual([1]);
+		expect(errorJson(result.errorOutput[0]).error).toMatch(/^Search must be text, got an object/);
+		// Neither "null" nor "[object Object]" reached Composio.
+		expect(lists(since(mark)).map((request) => request.query.search)).toEqual([undefined]);
+	});
+
 	it('no instances: no items for that input, and the others still come out', async () => {
 		const empty = sim().addServer();
 		const full = sim().addServer();

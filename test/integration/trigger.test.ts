@@ -779,4 +779,22 @@ describe('Trigger Instance option', () => {
 		);
 		expect(sim().subscription).toBeUndefined();
 	});
+
+	it.each([
+		['triggerSlug', null, 'Pick the trigger to create (Trigger Name or ID)'],
+		['connectedAccountId', null, 'Connected Account ID is empty'],
+		['triggerSlug', '={{ null }}', 'Pick the trigger to create (Trigger Name or ID)'],
+		['connectedAccountId', '={{ null }}', 'Connected Account ID is empty'],
+		['connectedAccountId', '={{ ["ca_1"] }}', 'Connected Account ID must be text, got a list'],
+	])(
+		'reads %s given as %j as the action node does, before any request',
+		async (name, value, message) => {
+			const trigger = harness({ ...withInstance('ca_x'), [name]: value });
+			expect(await failure(trigger.activate())).toMatchObject({
+				message: expect.stringContaining(message),
+			});
+			// Not a trigger named "null" for the account "null".
+			expect(sim().requests).toEqual([]);
+		},
+	);
 });

@@ -1,4 +1,4 @@
-import { parseId, parsePathId } from '../../nodes/shared/helpers/validation';
+import { parseId, parsePathId, parseText } from '../../nodes/shared/helpers/validation';
 
 describe('parseId', () => {
 	it.each([
@@ -38,6 +38,32 @@ describe('parseId', () => {
 		const result = parseId(input, 'User ID');
 		expect(result.ok).toBe(false);
 		expect(!result.ok && result.message).toMatch(message);
+	});
+});
+
+describe('parseText', () => {
+	it.each([
+		[null, ''],
+		[undefined, ''],
+		['', ''],
+		['  https://app.example.com/done  ', 'https://app.example.com/done'],
+		[42, '42'],
+		[1e21, '1000000000000000000000'],
+		[BigInt(10), '10'],
+	])('reads %p as %p: nothing is empty text, never "null"', (input, expected) => {
+		expect(parseText(input, 'Callback URL')).toEqual({ ok: true, value: expected });
+	});
+
+	it.each([
+		[{ url: 'x' }, 'Callback URL must be text, got an object'],
+		[['x'], 'Callback URL must be text, got a list'],
+		[false, 'Callback URL must be text, got a boolean'],
+		[Number.NaN, 'Callback URL must be text or a finite number, got NaN'],
+		['x\uD83D', 'Callback URL holds a broken character'],
+	])('refuses %p rather than sending its String()', (input, message) => {
+		const result = parseText(input, 'Callback URL');
+		expect(result.ok).toBe(false);
+		expect(!result.ok && result.message).toContain(message);
 	});
 });
 

@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { NodeOperationError } from 'n8n-workflow';
 
 import { parseList } from '../../shared/helpers/lists';
-import { parseId, parsePathId } from '../../shared/helpers/validation';
+import { parseId, parsePathId, parseText } from '../../shared/helpers/validation';
 import type { ComposioClient } from '../../shared/transport';
 
 /**
@@ -154,6 +154,16 @@ export function readLimit(this: IExecuteFunctions, item: ItemContext): number | 
 	return Math.max(1, Number(readParameter.call(this, item, 'limit', 50)) || 50);
 }
 
+/** A parser's value, or the item fails with its message. */
+function parsedOrFail<T>(
+	context: IExecuteFunctions,
+	parsed: { ok: true; value: T } | { ok: false; message: string },
+	itemIndex: number,
+): T {
+	if (!parsed.ok) throw invalidInput.call(context, parsed.message, itemIndex);
+	return parsed.value;
+}
+
 /** A list parameter (comma-separated text or a list) as Composio's array; bad entries fail the item. */
 export function readList(
 	this: IExecuteFunctions,
@@ -161,7 +171,15 @@ export function readList(
 	label: string,
 	itemIndex: number,
 ): string[] {
-	const parsed = parseList(value, label);
-	if (!parsed.ok) throw invalidInput.call(this, parsed.message, itemIndex);
-	return parsed.value;
+	return parsedOrFail(this, parseList(value, label), itemIndex);
+}
+
+/** A text parameter or option as Composio receives it ('' when not given); a list or object fails the item. */
+export function readText(
+	this: IExecuteFunctions,
+	value: unknown,
+	label: string,
+	itemIndex: number,
+): string {
+	return parsedOrFail(this, parseText(value, label), itemIndex);
 }

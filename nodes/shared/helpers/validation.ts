@@ -1,14 +1,16 @@
 /**
- * Turns what an expression gave for an id into the exact string Composio should receive.
- * Pure, so every rule is unit-tested; the caller turns a failure into a per-item NodeOperationError
- * before any request is sent.
+ * Turns what a parameter or its expression gave for a text or an id into the exact string Composio
+ * should receive: the one way both nodes read text. Pure, so every rule is unit-tested; the caller
+ * turns a failure into its node's error before any request is sent.
  */
-export type IdParseResult = { ok: true; value: string } | { ok: false; message: string };
+export type TextParseResult = { ok: true; value: string } | { ok: false; message: string };
 
-export function parseId(value: unknown, label: string): IdParseResult {
-	if (value === undefined || value === null) {
-		return { ok: false, message: `${label} is empty` };
-	}
+/**
+ * Text as Composio receives it: trimmed, a number as its digits, and '' for nothing (an unset
+ * option, or an expression that gave null), never the text "null" or "[object Object]".
+ */
+export function parseText(value: unknown, label: string): TextParseResult {
+	if (value === undefined || value === null) return { ok: true, value: '' };
 	if (typeof value === 'number') {
 		if (!Number.isFinite(value)) {
 			return { ok: false, message: `${label} must be text or a finite number, got ${value}` };
@@ -29,9 +31,6 @@ export function parseId(value: unknown, label: string): IdParseResult {
 		};
 	}
 	const trimmed = value.trim();
-	if (trimmed === '') {
-		return { ok: false, message: `${label} is ${value === '' ? 'empty' : 'blank'}` };
-	}
 	// Half of a UTF-16 surrogate pair is no character at all: it cannot be sent as UTF-8.
 	if (/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(trimmed)) {
 		return { ok: false, message: `${label} holds a broken character (half of a surrogate pair)` };
@@ -39,11 +38,19 @@ export function parseId(value: unknown, label: string): IdParseResult {
 	return { ok: true, value: trimmed };
 }
 
+/** An id: text that may not be empty. */
+export function parseId(value: unknown, label: string): TextParseResult {
+	const parsed = parseText(value, label);
+	if (!parsed.ok || parsed.value !== '') return parsed;
+	const blank = typeof value === 'string' && value !== '';
+	return { ok: false, message: `${label} is ${blank ? 'blank' : 'empty'}` };
+}
+
 /**
  * An id that goes into a URL path. "." and ".." cannot: URL parsers resolve them (even
  * percent-encoded) and the request would reach another endpoint.
  */
-export function parsePathId(value: unknown, label: string): IdParseResult {
+export function parsePathId(value: unknown, label: string): TextParseResult {
 	const parsed = parseId(value, label);
 	if (parsed.ok && (parsed.value === '.' || parsed.value === '..')) {
 		return { ok: false, message: `${label} "${parsed.value}" cannot be used in a URL path` };

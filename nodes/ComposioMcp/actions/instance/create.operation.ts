@@ -5,7 +5,7 @@ import { findInstance, generateUrls } from '../../calls';
 import { settle } from '../../../shared/helpers/settle';
 import { addDescription, buildPath } from '../../../shared/transport';
 import type { ItemContext, OperationOption } from '../common';
-import { readIds, readParameter, SERVER_ID } from '../common';
+import { readIds, readParameter, readText, SERVER_ID } from '../common';
 import { callbackUrlField, serverLocator, userIdField } from '../common.descriptions';
 import { ensureConnected } from './connectedAccounts';
 
@@ -117,7 +117,8 @@ export async function execute(this: IExecuteFunctions, item: ItemContext): Promi
 	const returnExisting = options.ifExists === 'returnExisting';
 
 	if (options.checkConnectedAccounts) {
-		const callbackUrl = String(options.callbackUrl ?? '').trim() || undefined;
+		const callbackUrl =
+			readText.call(this, options.callbackUrl, 'Callback URL', itemIndex) || undefined;
 		await ensureConnected.call(this, item, serverId, userId, callbackUrl);
 	}
 

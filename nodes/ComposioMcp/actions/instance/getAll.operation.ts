@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 
 import { buildPath } from '../../../shared/transport';
 import type { ItemContext, OperationOption } from '../common';
-import { readLimit, readParameter, readServerId } from '../common';
+import { readLimit, readParameter, readServerId, readText } from '../common';
 import { returnAllOrLimit, serverLocator } from '../common.descriptions';
 
 const showFor = { show: { resource: ['instance'], operation: ['getAll'] } };
@@ -32,7 +32,12 @@ export const description: INodeProperties[] = [
 export async function execute(this: IExecuteFunctions, item: ItemContext): Promise<IDataObject[]> {
 	const { itemIndex } = item;
 	const serverId = readServerId.call(this, item);
-	const search = String(readParameter.call(this, item, 'search', '') ?? '').trim();
+	const search = readText.call(
+		this,
+		readParameter.call(this, item, 'search', ''),
+		'Search',
+		itemIndex,
+	);
 	return await item.client.pages({
 		method: 'GET',
 		path: buildPath('/mcp/servers/{serverId}/instances', { serverId }),

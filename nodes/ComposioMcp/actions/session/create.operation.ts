@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import type { ItemContext, OperationOption } from '../common';
-import { invalidInput, readIds, readList, readParameter } from '../common';
+import { invalidInput, readIds, readList, readParameter, readText } from '../common';
 import { callbackUrlField, userIdField } from '../common.descriptions';
 import { sessionOutput } from './session';
 
@@ -135,8 +135,8 @@ function readToolkitMap(
 	const entries = ((value as IDataObject | undefined)?.entries ?? []) as IDataObject[];
 	const map: Record<string, string> = {};
 	for (const entry of entries) {
-		const toolkit = String(entry.toolkit ?? '').trim();
-		const id = String(entry.id ?? '').trim();
+		const toolkit = readText.call(this, entry.toolkit, `${label}: Toolkit`, itemIndex);
+		const id = readText.call(this, entry.id, `${label}: ID`, itemIndex);
 		if (!toolkit && !id) continue;
 		if (!toolkit || !id) {
 			throw invalidInput.call(this, `${label}: each row needs a toolkit and an ID`, itemIndex);
@@ -181,7 +181,7 @@ export async function execute(this: IExecuteFunctions, item: ItemContext): Promi
 		itemIndex,
 	);
 	if (accounts) body.connected_accounts = accounts;
-	const callbackUrl = String(options.callbackUrl ?? '').trim();
+	const callbackUrl = readText.call(this, options.callbackUrl, 'Callback URL', itemIndex);
 	if (options.manageConnections !== undefined || callbackUrl) {
 		body.manage_connections = {
 			enable: options.manageConnections !== false,

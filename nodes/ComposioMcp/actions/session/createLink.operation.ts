@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 
 import { buildPath } from '../../../shared/transport';
 import type { ItemContext, OperationOption } from '../common';
-import { readIds, readParameter } from '../common';
+import { readIds, readParameter, readText } from '../common';
 import { callbackUrlField } from '../common.descriptions';
 import { sessionIdParameter } from './session';
 
@@ -36,7 +36,12 @@ export async function execute(this: IExecuteFunctions, item: ItemContext): Promi
 		{ parameter: 'sessionId', label: 'Session ID', inPath: true },
 		{ parameter: 'toolkit', label: 'Toolkit', inPath: false },
 	]);
-	const callbackUrl = String(readParameter.call(this, item, 'callbackUrl', '') ?? '').trim();
+	const callbackUrl = readText.call(
+		this,
+		readParameter.call(this, item, 'callbackUrl', ''),
+		'Callback URL',
+		item.itemIndex,
+	);
 	const link = await item.client.request({
 		method: 'POST',
 		path: buildPath('/tool_router/session/{sessionId}/link', { sessionId }),
