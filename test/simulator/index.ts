@@ -4,23 +4,22 @@
  * and answers injected faults verbatim.
  */
 export { SIM_API_KEY, startSimulator } from './server';
-export type { SessionRecord } from './sessions';
 export { whoamiTool } from './sessions';
 export { loadSpec, Spec, SPEC_PATH } from './spec';
 export type {
+	Delivery,
+	DeliveryOptions,
 	Fault,
 	InstanceRecord,
 	RateLimit,
 	RecordedRequest,
 	ServerRecord,
+	SessionRecord,
 	Simulator,
 	SimulatorOptions,
-} from './types';
-export type {
-	Delivery,
-	DeliveryOptions,
 	SubscriptionRecord,
 	TriggerInstanceRecord,
 	WebhookEvent,
-} from './triggers';
-export { EVENT_TYPES, sign, signedDelivery, TRIGGER_TYPES } from './triggers';
+} from './types';
+export { EVENT_TYPES } from './types';
+export { sign, signedDelivery, TRIGGER_TYPES } from './triggers';

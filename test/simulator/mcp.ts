@@ -11,10 +11,9 @@ import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { CallToolRequestSchema, ListToolsRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 
-import type { SessionRecord } from './sessions';
 import { executeTool, sessionToolkits, whoamiTool } from './sessions';
 import type { State } from './state';
-import type { RecordedRequest } from './types';
+import type { RecordedRequest, SessionRecord } from './types';
 
 /** Who an MCP endpoint serves: a session, or a server's user standing in as one. */
 function endpointSession(state: State, request: RecordedRequest): SessionRecord | undefined {

@@ -8,30 +8,30 @@ import { ROUTES } from './routes';
 import { loadSpec, type Spec } from './spec';
 import { createLimiter, type Limiter } from './limiter';
 import { isMcpPath, serveMcp } from './mcp';
-import type { SessionRecord } from './sessions';
 import {
 	accountExpiredEvent,
 	deliver,
-	type Delivery,
-	type DeliveryOptions,
 	newSecret,
-	type SubscriptionRecord,
 	triggerDisabledEvent,
-	type TriggerInstanceRecord,
 	triggerMessageEvent,
 	triggerRoutes,
-	type WebhookEvent,
 } from './triggers';
 import { State } from './state';
 import type {
 	AccountRecord,
+	Delivery,
+	DeliveryOptions,
 	Fault,
 	InstanceRecord,
 	RateLimit,
 	RecordedRequest,
 	ServerRecord,
+	SessionRecord,
 	Simulator,
 	SimulatorOptions,
+	SubscriptionRecord,
+	TriggerInstanceRecord,
+	WebhookEvent,
 } from './types';
 
 export const SIM_API_KEY = 'sim-key-9f8e7d6c5b4a';

@@ -6,20 +6,8 @@
 import { type Answer, fail, ok } from './answers';
 import type { State } from './state';
 import { shortId } from './state';
-import type { AccountRecord } from './types';
+import type { AccountRecord, SessionRecord } from './types';
 import { cursorPage } from './views';
-
-export interface SessionRecord {
-	session_id: string;
-	user_id: string;
-	/** Toolkits the create allowed (`enable`) or refused (`disable`); neither: all. */
-	enable?: string[];
-	disable?: string[];
-	auth_configs: Record<string, string>;
-	connected_accounts: Record<string, string>;
-	manage_connections: { enabled: boolean; callback_url?: string };
-	tags?: unknown;
-}
 
 /** The toolkits every project can use in a session, beside those of its own auth configs. */
 export const SESSION_TOOLKITS = ['github', 'gmail', 'slack'];

@@ -6,9 +6,10 @@ import {
 	type AuthConfigRecord,
 	type InstanceRecord,
 	type ServerRecord,
+	type SessionRecord,
+	type SubscriptionRecord,
+	type TriggerInstanceRecord,
 } from './types';
-import type { SessionRecord } from './sessions';
-import type { SubscriptionRecord, TriggerInstanceRecord } from './triggers';
 
 const EPOCH = Date.UTC(2026, 0, 1);
 const DEFAULT_TOOLKIT = 'github';

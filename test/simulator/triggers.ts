@@ -8,37 +8,15 @@ import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { type Answer, fail, ok } from './answers';
 import type { State } from './state';
 import { shortId } from './state';
-import type { AccountRecord } from './types';
+import type {
+	AccountRecord,
+	Delivery,
+	DeliveryOptions,
+	SubscriptionRecord,
+	TriggerInstanceRecord,
+	WebhookEvent,
+} from './types';
 import { accountView, cursorPage, list } from './views';
-
-export const EVENT_TYPES = [
-	'composio.trigger.message',
-	'composio.connected_account.expired',
-	'composio.trigger.disabled',
-] as const;
-
-export type EventType = (typeof EVENT_TYPES)[number];
-
-export interface SubscriptionRecord {
-	id: string;
-	webhook_url: string;
-	version: string;
-	enabled_events: string[];
-	secret: string;
-	created_at: string;
-	updated_at: string;
-}
-
-export interface TriggerInstanceRecord {
-	id: string;
-	uuid: string;
-	trigger_name: string;
-	connected_account_id: string;
-	user_id: string;
-	trigger_config: Record<string, unknown>;
-	disabled_at: string | null;
-	updated_at: string;
-}
 
 /** The trigger types every simulated project offers, one per toolkit of the sessions. */
 export const TRIGGER_TYPES = [
@@ -295,15 +273,6 @@ export const triggerRoutes: Record<string, (ctx: RouteContext) => Answer> = {
 	},
 };
 
-/** An event as Composio sends it (V3 payload). */
-export interface WebhookEvent {
-	id: string;
-	type: EventType;
-	timestamp: string;
-	metadata: Record<string, unknown>;
-	data: unknown;
-}
-
 const PROJECT = { project_id: 'pr_simulated', org_id: 'ok_simulated' };
 
 export function triggerMessageEvent(
@@ -365,25 +334,6 @@ export function triggerDisabledEvent(
 			disabled_reason: reason,
 		},
 	};
-}
-
-export interface DeliveryOptions {
-	/** Default: the subscription's URL. */
-	url?: string;
-	/** Default: the subscription's secret. */
-	secret?: string;
-	/** Replaces the signature header (a forgery); null leaves it out. */
-	signature?: string | null;
-	/** Seconds since the epoch; default now. */
-	timestamp?: number;
-	/** Delivery attempt, from 1. */
-	attempt?: number;
-}
-
-export interface Delivery {
-	status: number;
-	body: string;
-	attempt: number;
 }
 
 /** What a delivery carries: Composio's headers, signed, and the body as sent. */

@@ -1,12 +1,3 @@
-import type {
-	Delivery,
-	DeliveryOptions,
-	SubscriptionRecord,
-	TriggerInstanceRecord,
-	WebhookEvent,
-} from './triggers';
-import type { SessionRecord } from './sessions';
-
 /** A deliberately off-spec answer, queued with `Simulator.inject`. */
 export interface Fault {
 	method?: string;
@@ -142,6 +133,78 @@ export interface AuthConfigRecord {
 	auth_scheme: string;
 	is_composio_managed: boolean;
 	created_at: string;
+}
+
+/** A Tool Router session (sessions.ts plays them). */
+export interface SessionRecord {
+	session_id: string;
+	user_id: string;
+	/** Toolkits the create allowed (`enable`) or refused (`disable`); neither: all. */
+	enable?: string[];
+	disable?: string[];
+	auth_configs: Record<string, string>;
+	connected_accounts: Record<string, string>;
+	manage_connections: { enabled: boolean; callback_url?: string };
+	tags?: unknown;
+}
+
+// Triggers (triggers.ts plays them).
+
+export const EVENT_TYPES = [
+	'composio.trigger.message',
+	'composio.connected_account.expired',
+	'composio.trigger.disabled',
+] as const;
+
+export type EventType = (typeof EVENT_TYPES)[number];
+
+export interface SubscriptionRecord {
+	id: string;
+	webhook_url: string;
+	version: string;
+	enabled_events: string[];
+	secret: string;
+	created_at: string;
+	updated_at: string;
+}
+
+export interface TriggerInstanceRecord {
+	id: string;
+	uuid: string;
+	trigger_name: string;
+	connected_account_id: string;
+	user_id: string;
+	trigger_config: Record<string, unknown>;
+	disabled_at: string | null;
+	updated_at: string;
+}
+
+/** An event as Composio sends it (V3 payload). */
+export interface WebhookEvent {
+	id: string;
+	type: EventType;
+	timestamp: string;
+	metadata: Record<string, unknown>;
+	data: unknown;
+}
+
+export interface DeliveryOptions {
+	/** Default: the subscription's URL. */
+	url?: string;
+	/** Default: the subscription's secret. */
+	secret?: string;
+	/** Replaces the signature header (a forgery); null leaves it out. */
+	signature?: string | null;
+	/** Seconds since the epoch; default now. */
+	timestamp?: number;
+	/** Delivery attempt, from 1. */
+	attempt?: number;
+}
+
+export interface Delivery {
+	status: number;
+	body: string;
+	attempt: number;
 }
 
 export interface Simulator {
