@@ -3,12 +3,12 @@
  * counted at the simulator (it only ever sees fewer at once than the node has in flight, so its
  * peak never overstates the node's); latency comes from slow-answer faults; waits are recorded.
  */
-import type { IDataObject, INodeParameters, OnError } from 'n8n-workflow';
+import type { IDataObject } from 'n8n-workflow';
 
-import type { NodeRun } from '../engine/runWorkflow';
 import { createInstanceParameters, serverLocator } from '../engine/runWorkflow';
+import { instanceFixtures } from '../support/instances';
 import { errorJson, expectEachItemOnce, pairedIndex, useSimulator } from '../support/simulator';
-import type { RecordedRequest, ServerRecord } from '../simulator';
+import type { RecordedRequest } from '../simulator';
 import {
 	createsFor,
 	DEFAULTS,
@@ -22,32 +22,11 @@ import {
 	useSleepRecorder,
 } from '../support/faults';
 
-const AUTH_CONFIG = 'ac_github_1';
-
 const context = useSimulator();
 const sleeps = useSleepRecorder();
+const { serverFor, create } = instanceFixtures(context);
 
 const usersOf = (count: number) => Array.from({ length: count }, (_, index) => `user-${index}`);
-
-function serverFor(users: string[]): ServerRecord {
-	const server = context.sim.addServer({ auth_config_ids: [AUTH_CONFIG] });
-	for (const user of users) context.sim.connectAccount(user, AUTH_CONFIG);
-	return server;
-}
-
-async function create(
-	server: ServerRecord,
-	users: string[],
-	options: { requestOptions?: IDataObject; onError?: OnError } = {},
-): Promise<NodeRun> {
-	const parameters: INodeParameters = { ...createInstanceParameters(server.id) };
-	if (options.requestOptions) parameters.requestOptions = options.requestOptions as INodeParameters;
-	return await context.run(
-		users.map((userId) => ({ userId })),
-		parameters,
-		{ onError: options.onError },
-	);
-}
 
 const creates = (): RecordedRequest[] => context.sim.requests.filter(isCreate);
 

@@ -3,10 +3,9 @@
  * waits are recorded instead of slept (test/support/faults.ts), so each test checks the waits the retry policy
  * asked for, and runs in milliseconds. Timeouts, which need real time, are in timeout.faults.test.ts.
  */
-import type { IDataObject, INodeParameters, OnError } from 'n8n-workflow';
-
 import type { NodeRun } from '../engine/runWorkflow';
 import { createInstanceParameters } from '../engine/runWorkflow';
+import { instanceFixtures } from '../support/instances';
 import { errorJson, expectEachItemOnce, pairedIndex, useSimulator } from '../support/simulator';
 import type { Fault, ServerRecord } from '../simulator';
 import {
@@ -25,31 +24,9 @@ import {
 	useSleepRecorder,
 } from '../support/faults';
 
-const AUTH_CONFIG = 'ac_github_1';
-
 const context = useSimulator();
 const sleeps = useSleepRecorder();
-
-function serverFor(users: string[]): ServerRecord {
-	const server = context.sim.addServer({ auth_config_ids: [AUTH_CONFIG] });
-	for (const user of users) context.sim.connectAccount(user, AUTH_CONFIG);
-	return server;
-}
-
-async function create(
-	server: ServerRecord,
-	users: string[],
-	options: { requestOptions?: IDataObject; onError?: OnError; ifExists?: string } = {},
-): Promise<NodeRun> {
-	const parameters: INodeParameters = { ...createInstanceParameters(server.id) };
-	if (options.requestOptions) parameters.requestOptions = options.requestOptions as INodeParameters;
-	if (options.ifExists) parameters.options = { ifExists: options.ifExists };
-	return await context.run(
-		users.map((userId) => ({ userId })),
-		parameters,
-		{ onError: options.onError ?? 'continueErrorOutput' },
-	);
-}
+const { serverFor, create } = instanceFixtures(context, { onError: 'continueErrorOutput' });
 
 /** One user's creates get these faults, in order; later creates are answered normally. */
 function injectForUser(user: string, faults: Fault[]): void {

@@ -7,13 +7,13 @@ import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import type { NodeRun } from '../engine/runWorkflow';
 import { createInstanceParameters, serverLocator } from '../engine/runWorkflow';
+import { instanceFixtures } from '../support/instances';
 import { errorJson, expectEachItemOnce, pairedIndex, useSimulator } from '../support/simulator';
 
 const NO_ACCOUNTS =
 	'The user does not have connected accounts for all required auth configurations.';
-const AUTH_CONFIG = 'ac_github_1';
-
 const context = useSimulator();
+const { serverFor } = instanceFixtures(context);
 
 async function run(
 	items: IDataObject[],
@@ -30,13 +30,6 @@ async function run(
 	};
 	if (options.requestOptions) parameters.requestOptions = options.requestOptions as INodeParameters;
 	return await context.run(items, parameters, options);
-}
-
-/** A server whose one auth config the given users have connected. */
-function serverFor(users: string[], id?: string) {
-	const server = context.sim.addServer({ id, auth_config_ids: [AUTH_CONFIG] });
-	for (const user of users) context.sim.connectAccount(user, AUTH_CONFIG);
-	return server;
 }
 
 function creates() {

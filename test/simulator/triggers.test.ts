@@ -7,25 +7,16 @@ import { createHmac } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
+import { useSimulatorServer } from '../support/simulatorServer';
 import { callSimulator } from './call';
-import { type Simulator, startSimulator } from './index';
 
-let sim: Simulator;
+const server = useSimulatorServer();
+const sim = () => server.sim;
 
-beforeAll(async () => {
-	sim = await startSimulator();
-});
-
-afterAll(async () => {
-	await sim.close();
-});
-
-beforeEach(() => sim.reset());
-
-afterEach(() => expect(sim.violations).toEqual([]));
+afterEach(() => expect(sim().violations).toEqual([]));
 
 const call = (method: string, path: string, body?: unknown) =>
-	callSimulator(sim, method, path, body);
+	callSimulator(sim(), method, path, body);
 
 const EXPIRED = 'composio.connected_account.expired';
 
@@ -43,15 +34,15 @@ describe('webhook subscriptions', () => {
 		);
 		expect(rotated.json).toEqual({ id: created.json.id, secret: expect.stringMatching(/^whsec_/) });
 		expect(rotated.json.secret).not.toBe(created.json.secret);
-		expect(sim.subscription?.secret).toBe(rotated.json.secret);
+		expect(sim().subscription?.secret).toBe(rotated.json.secret);
 	});
 
 	it('lists, reads, updates and deletes it; reads hide the secret when told to', async () => {
-		const { id } = sim.setSubscription({ webhook_url: 'https://a.example.com' });
+		const { id } = sim().setSubscription({ webhook_url: 'https://a.example.com' });
 		expect((await call('GET', '/api/v3/webhook_subscriptions')).json.items).toEqual([
-			expect.objectContaining({ id, secret: sim.subscription!.secret }),
+			expect.objectContaining({ id, secret: sim().subscription!.secret }),
 		]);
-		sim.showSubscriptionSecret(false);
+		sim().showSubscriptionSecret(false);
 		expect((await call('GET', `/api/v3/webhook_subscriptions/${id}`)).json.secret).toBeUndefined();
 		const patched = await call('PATCH', `/api/v3/webhook_subscriptions/${id}`, {
 			webhook_url: 'https://b.example.com',
@@ -74,7 +65,7 @@ describe('webhook subscriptions', () => {
 		expect((await post('http://n8n.example.com/webhook/x')).status).toBe(400);
 		expect((await post('not a url')).status).toBe(400);
 		expect((await post('https://ok.example.com', ['composio.unknown'])).status).toBe(400);
-		sim.violations.length = 0;
+		sim().violations.length = 0;
 		expect((await post('http://127.0.0.1:5678/webhook/x')).status).toBe(201);
 	});
 });
@@ -90,7 +81,7 @@ describe('trigger types and instances', () => {
 		);
 		expect((await call('GET', '/api/v3/triggers_types/GMAIL_NEW_GMAIL_MESSAGE')).status).toBe(200);
 
-		const account = sim.connectAccount('u1', 'ac_gh', { toolkit: 'github' });
+		const account = sim().connectAccount('u1', 'ac_gh', { toolkit: 'github' });
 		const upsert = () =>
 			call('POST', '/api/v3/trigger_instances/GITHUB_COMMIT_EVENT/upsert', {
 				connected_account_id: account.id,
@@ -98,7 +89,7 @@ describe('trigger types and instances', () => {
 			});
 		const first = await upsert();
 		expect((await upsert()).json.trigger_id).toBe(first.json.trigger_id);
-		expect(sim.triggerInstances()).toHaveLength(1);
+		expect(sim().triggerInstances()).toHaveLength(1);
 
 		const id = first.json.trigger_id as string;
 		const manage = `/api/v3/trigger_instances/manage/${id}`;
@@ -142,9 +133,14 @@ describe('the sender', () => {
 	it('signs each delivery and sends it again, same webhook-id, until a 2xx', async () => {
 		const hook = await receiver([500, 503, 200]);
 		try {
-			const { secret } = sim.setSubscription({ webhook_url: hook.url, enabled_events: [EXPIRED] });
-			const event = sim.expireAccount(sim.connectAccount('u1', 'ac_gh', { toolkit: 'github' }).id);
-			const deliveries = await sim.send(event, 5);
+			const { secret } = sim().setSubscription({
+				webhook_url: hook.url,
+				enabled_events: [EXPIRED],
+			});
+			const event = sim().expireAccount(
+				sim().connectAccount('u1', 'ac_gh', { toolkit: 'github' }).id,
+			);
+			const deliveries = await sim().send(event, 5);
 
 			expect(deliveries.map((delivery) => [delivery.status, delivery.attempt])).toEqual([
 				[500, 1],
@@ -160,11 +156,11 @@ describe('the sender', () => {
 				expect(JSON.parse(body)).toMatchObject({ id: event.id, type: EXPIRED });
 			}
 			// Events the subscription does not enable are not sent.
-			const instance = sim.addTriggerInstance(
+			const instance = sim().addTriggerInstance(
 				'GITHUB_COMMIT_EVENT',
-				sim.connectAccount('u2', 'ac_gh').id,
+				sim().connectAccount('u2', 'ac_gh').id,
 			);
-			expect(await sim.send(sim.triggerMessage(instance.id, {}))).toEqual([]);
+			expect(await sim().send(sim().triggerMessage(instance.id, {}))).toEqual([]);
 			expect(hook.got).toHaveLength(3);
 		} finally {
 			await hook.close();

@@ -9,7 +9,7 @@ import type { NodeRun } from '../engine/runWorkflow';
 import { dump, runComposioNode } from '../engine/runWorkflow';
 import { forgetRateGates } from '../../nodes/shared/transport/gate';
 import { keyLeaks } from './leaks';
-import { startSimulator } from '../simulator';
+import { useSimulatorServer } from './simulatorServer';
 import type { Simulator, SimulatorOptions } from '../simulator/types';
 
 export interface RunOptions {
@@ -37,25 +37,18 @@ export type OperationRunner = (
 
 /** Registers the hooks and returns the context; call once at the top of a test file. */
 export function useSimulator(options: SimulatorOptions = {}): SimulatorTestContext {
-	let sim: Simulator | undefined;
+	const server = useSimulatorServer(options);
 	let runs: NodeRun[] = [];
 	let secrets: string[] = [];
 
-	beforeAll(async () => {
-		sim = await startSimulator(options);
-	});
-	afterAll(async () => {
-		await sim?.close();
-	});
 	beforeEach(() => {
-		sim!.reset();
 		// Each test starts with no rate limit learnt (the process keeps one gate per organisation).
 		forgetRateGates();
 		runs = [];
-		secrets = [sim!.apiKey];
+		secrets = [server.sim.apiKey];
 	});
 	afterEach(() => {
-		expect(sim!.violations).toEqual([]);
+		expect(server.sim.violations).toEqual([]);
 		for (const run of runs) {
 			const places = {
 				outputs: dump(run.outputs, true),
@@ -73,16 +66,15 @@ export function useSimulator(options: SimulatorOptions = {}): SimulatorTestConte
 
 	return {
 		get sim() {
-			if (!sim) throw new Error('the simulator starts in beforeAll');
-			return sim;
+			return server.sim;
 		},
 		async run(items, parameters, options = {}) {
-			const apiKey = options.apiKey ?? sim!.apiKey;
+			const apiKey = options.apiKey ?? server.sim.apiKey;
 			if (!secrets.includes(apiKey)) secrets.push(apiKey);
 			const result = await runComposioNode({
 				items,
 				parameters,
-				credentials: { apiKey, baseUrl: sim!.url, ...options.credentials },
+				credentials: { apiKey, baseUrl: server.sim.url, ...options.credentials },
 				onError: options.onError,
 			});
 			runs.push(result);
