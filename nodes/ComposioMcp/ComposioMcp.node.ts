@@ -17,7 +17,9 @@ export class ComposioMcp implements INodeType {
 		name: 'composioMcp',
 		icon: { light: 'file:../../icons/composio.svg', dark: 'file:../../icons/composio.dark.svg' },
 		group: ['transform'],
-		version: 1,
+		// 1.1: Simplify, and Server › Delete's { deleted: true } output (see actions/version.ts).
+		version: [1, 1.1],
+		defaultVersion: 1.1,
 		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
 		description: 'Give your users Composio MCP endpoints: sessions, or servers and instances',
 		defaults: { name: 'Composio MCP' },

@@ -30,6 +30,8 @@ export interface RunComposioNodeOptions {
 	credentials: ComposioCredentials;
 	/** The node's On Error setting; n8n's default is stopWorkflow. */
 	onError?: OnError;
+	/** The node's version in the workflow; 1 unless given. */
+	typeVersion?: number;
 }
 
 let engine: TestEngine | undefined;
@@ -72,6 +74,7 @@ export async function runComposioNode(options: RunComposioNodeOptions): Promise<
 			data,
 		},
 		onError: options.onError,
+		typeVersion: options.typeVersion,
 	});
 }
 

@@ -1,10 +1,12 @@
 /**
  * Server › Create, run in n8n's real engine against the Composio simulator: which endpoint each
  * input reaches (POST /mcp/servers or /mcp/servers/custom), the exact body, the follow-up GET whose
- * answer is the output, and input refused per item before anything is sent.
+ * answer is the output (simplified by default from version 1.1), and input refused per item
+ * before anything is sent.
  */
 import type { IDataObject } from 'n8n-workflow';
 
+import { expectSimplifiedServer } from '../support/simplified';
 import { errorJson, expectEachItemOnce, useSimulator } from '../support/simulator';
 
 const context = useSimulator();
@@ -22,6 +24,16 @@ function calls() {
 
 function posts() {
 	return context.sim.requests.filter((request) => request.method === 'POST');
+}
+
+/** The server as Server › Get outputs it at version 1: Composio's answer. */
+async function fetched(serverId: unknown) {
+	const got = await context.run([{}], {
+		resource: 'server',
+		operation: 'get',
+		serverId: { __rl: true, mode: 'id', value: String(serverId) },
+	});
+	return got.success[0].json;
 }
 
 describe('Server › Create through the n8n engine', () => {
@@ -44,12 +56,7 @@ describe('Server › Create through the n8n engine', () => {
 			deleted: false,
 		});
 
-		const fetched = await context.run([{}], {
-			resource: 'server',
-			operation: 'get',
-			serverId: { __rl: true, mode: 'id', value: String(created.id) },
-		});
-		expect(created).toEqual(fetched.success[0].json);
+		expect(created).toEqual(await fetched(created.id));
 	});
 
 	it('with toolkits: POST /mcp/servers/custom, and the output has Get’s full shape', async () => {
@@ -257,5 +264,38 @@ describe('Server › Create through the n8n engine', () => {
 			'POST /api/v3/mcp/servers',
 			`GET /api/v3/mcp/${String(failed.serverId)}`,
 		]);
+	});
+});
+
+describe('Server › Create, node version 1.1: Simplify', () => {
+	it.each([
+		['auth configs (POST /mcp/servers)', { authConfigIds: 'ac_gmail' }],
+		['toolkits (POST /mcp/servers/custom)', { additionalFields: { toolkits: 'gmail, slack' } }],
+	])('is on by default: the new server simplified, with %s', async (_how, parameters) => {
+		authConfigs(['ac_gmail', 'gmail']);
+
+		const result = await create({ name: 'Support Tools', ...parameters }, [{}], {
+			typeVersion: 1.1,
+		});
+
+		expect(result.status).toBe('success');
+		expectEachItemOnce(result, 1);
+		const created = result.success[0].json;
+		expect(created.name).toBe('Support Tools');
+		await expectSimplifiedServer(context, created);
+	});
+
+	it('off: the server as Get answers it, as version 1 outputs it', async () => {
+		authConfigs(['ac_gmail', 'gmail']);
+
+		const result = await create(
+			{ name: 'Support Tools', authConfigIds: 'ac_gmail', simplify: false },
+			[{}],
+			{ typeVersion: 1.1 },
+		);
+
+		const created = result.success[0].json;
+		expect(created).toEqual(await fetched(created.id));
+		expect(created).toMatchObject({ commands: expect.any(Object), deleted: false });
 	});
 });

@@ -1,17 +1,21 @@
 /**
- * Server › Delete, run in n8n's real engine against the Composio simulator: Composio's soft delete
- * answers `{ id, deleted }`, the server is gone for Get afterwards, and unknown servers are a 404.
+ * Server › Delete, run in n8n's real engine against the Composio simulator: the soft delete's
+ * output (version 1: Composio's `{ id, deleted }`; version 1.1: n8n's `{ deleted: true }` with the
+ * server's id), the server gone for Get afterwards, and unknown servers a 404.
  */
 import type { IDataObject } from 'n8n-workflow';
 
 import type { NodeRun } from '../engine/runWorkflow';
 import type { RunOptions } from '../support/simulator';
+import { useSleepRecorder } from '../support/faults';
 import { errorJson, expectEachItemOnce, useSimulator } from '../support/simulator';
 
 const SERVER_NOT_FOUND =
 	'MCP server not found. No server with the specified ID exists or it has been deleted.';
 
 const context = useSimulator();
+// A lost answer is retried: the retry's wait is recorded, not slept.
+useSleepRecorder();
 
 async function run(
 	operation: 'delete' | 'get',
@@ -27,7 +31,7 @@ async function run(
 }
 
 describe('Server › Delete through the n8n engine', () => {
-	it('DELETE /api/v3/mcp/{id}; the output is {id, deleted}', async () => {
+	it('DELETE /api/v3/mcp/{id}; version 1 outputs Composio’s answer, {id, deleted}', async () => {
 		const server = context.sim.addServer({ name: 'To Delete' });
 
 		const result = await run('delete', server.id);
@@ -103,5 +107,51 @@ describe('Server › Delete through the n8n engine', () => {
 			httpCode: null,
 		});
 		expect(context.sim.requests).toEqual([]);
+	});
+});
+
+describe('Server › Delete, node version 1.1', () => {
+	it('outputs n8n’s confirmation of a delete, { deleted: true, serverId }, with the id it deleted', async () => {
+		const server = context.sim.addServer({ name: 'To Delete' });
+
+		const result = await run('delete', server.id, [{}], { typeVersion: 1.1 });
+
+		expect(result.status).toBe('success');
+		expectEachItemOnce(result, 1);
+		expect(result.success.map((item) => item.json)).toEqual([
+			{ deleted: true, serverId: server.id },
+		]);
+		expect(context.sim.requests.map((request) => `${request.method} ${request.rawPath}`)).toEqual([
+			`DELETE /api/v3/mcp/${server.id}`,
+		]);
+	});
+
+	it('the same when Composio’s answer was lost and the retry found it gone (404)', async () => {
+		const server = context.sim.addServer({ name: 'To Delete' });
+		context.sim.inject({ method: 'DELETE', loseAnswer: true });
+
+		const result = await run('delete', server.id, [{}], { typeVersion: 1.1 });
+
+		expect(result.success.map((item) => item.json)).toEqual([
+			{ deleted: true, serverId: server.id },
+		]);
+		expect(context.sim.requests.filter((request) => request.method === 'DELETE')).toHaveLength(2);
+	});
+
+	it('each item says which server it deleted', async () => {
+		const first = context.sim.addServer({ name: 'First Server' });
+		const second = context.sim.addServer({ name: 'Second Server' });
+
+		const result = await run(
+			'delete',
+			'={{ $json.serverId }}',
+			[{ serverId: first.id }, { serverId: second.id }],
+			{ typeVersion: 1.1 },
+		);
+
+		expect(result.success.map((item) => [item.json, item.pairedItem])).toEqual([
+			[{ deleted: true, serverId: first.id }, { item: 0 }],
+			[{ deleted: true, serverId: second.id }, { item: 1 }],
+		]);
 	});
 });

@@ -1,10 +1,11 @@
 /**
  * Server › Get Many, run in n8n's real engine against the Composio simulator: page-number
  * pagination (Return All / Limit), the filters and the sort as the query Composio receives, and
- * one output item per server, paired to the input item that asked for it.
+ * one output item per server, paired to the input item that asked for it; version 1.1's Simplify.
  */
 import type { NodeRun } from '../engine/runWorkflow';
 
+import { expectSimplifiedServer } from '../support/simplified';
 import { errorJson, expectPairedTo, pairedIndex, useSimulator } from '../support/simulator';
 
 const context = useSimulator();
@@ -297,5 +298,30 @@ describe('Server › Get Many through the n8n engine', () => {
 			for (const id of ids(result)) expect(servers).toContain(id);
 			expect(listRequests()).toHaveLength(2);
 		});
+	});
+});
+
+describe('Server › Get Many, node version 1.1: Simplify', () => {
+	it('is on by default: every server simplified as Get does, in the same order', async () => {
+		const servers = seed(3);
+
+		const result = await getMany({ returnAll: true }, [{}], { typeVersion: 1.1 });
+
+		expect(result.status).toBe('success');
+		expectPairedTo(result, 1);
+		expect(new Set(ids(result))).toEqual(new Set(servers.map((server) => server.id)));
+		for (const item of result.success) await expectSimplifiedServer(context, item.json);
+	});
+
+	it('off: the raw servers, as version 1 outputs them', async () => {
+		seed(2);
+		const version1 = await getMany({ returnAll: true });
+
+		const result = await getMany({ returnAll: true, simplify: false }, [{}], { typeVersion: 1.1 });
+
+		expect(result.success.map((item) => item.json)).toEqual(
+			version1.success.map((item) => item.json),
+		);
+		expect(result.success[0].json).toHaveProperty('toolkit_icons');
 	});
 });

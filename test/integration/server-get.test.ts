@@ -1,7 +1,7 @@
 /**
  * Server › Get, run in n8n's real engine against the Composio simulator: the Server picker's three
  * modes (By ID, From List, By URL), Composio's 404 for unknown and deleted servers, ids refused
- * before sending, and the credential's API version as the path prefix.
+ * before sending, the credential's API version as the path prefix, and version 1.1's Simplify.
  */
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
@@ -22,8 +22,13 @@ async function get(
 	serverId: INodeParameters['serverId'],
 	items: IDataObject[] = [{}],
 	options?: RunOptions,
+	parameters: INodeParameters = {},
 ): Promise<NodeRun> {
-	return await context.run(items, { resource: 'server', operation: 'get', serverId }, options);
+	return await context.run(
+		items,
+		{ resource: 'server', operation: 'get', serverId, ...parameters },
+		options,
+	);
 }
 
 function server() {
@@ -200,5 +205,69 @@ describe('Server › Get through the n8n engine', () => {
 		expect(context.sim.requests.map((request) => request.rawPath)).toEqual([
 			`/api/v3.1/mcp/${record.id}`,
 		]);
+	});
+});
+
+describe('Server › Get, node version 1.1: Simplify', () => {
+	it('is on by default: the fields a workflow uses, under Composio’s names, most used first', async () => {
+		const record = server();
+
+		const result = await get(locator(record.id), [{}], { typeVersion: 1.1 });
+
+		expect(result.status).toBe('success');
+		expectEachItemOnce(result, 1);
+		const simplified = {
+			id: record.id,
+			name: 'Support Tools',
+			toolkits: ['gmail'],
+			auth_config_ids: ['ac_gmail'],
+			allowed_tools: ['GMAIL_SEND_EMAIL'],
+			mcp_url: `${context.sim.url}/v3/mcp/${record.id}`,
+			server_instance_count: 0,
+			managed_auth_via_composio: false,
+			created_at: record.created_at,
+			updated_at: record.updated_at,
+		};
+		expect(result.success[0].json).toEqual(simplified);
+		expect(Object.keys(result.success[0].json)).toEqual(Object.keys(simplified));
+	});
+
+	it('off: the raw server, exactly as version 1 outputs it', async () => {
+		const record = server();
+
+		const raw = await get(locator(record.id), [{}], { typeVersion: 1.1 }, { simplify: false });
+		const version1 = await get(locator(record.id));
+
+		expect(raw.success[0].json).toEqual(version1.success[0].json);
+		expect(raw.success[0].json).toMatchObject({ commands: expect.any(Object), deleted: false });
+	});
+
+	it('from an expression, per item', async () => {
+		const record = server();
+
+		const result = await get(
+			locator(record.id),
+			[{ simple: false }, { simple: true }],
+			{ typeVersion: 1.1 },
+			{ simplify: '={{ $json.simple }}' },
+		);
+
+		const [raw, simple] = result.success.map((item) => item.json);
+		expect(raw).toMatchObject({ commands: expect.any(Object), deleted: false });
+		expect(simple).toEqual({
+			...raw,
+			commands: undefined,
+			toolkit_icons: undefined,
+			deleted: undefined,
+		});
+		expect(Object.keys(simple)).toHaveLength(10);
+	});
+
+	it('version 1 has no Simplify: raw output even with the parameter set', async () => {
+		const record = server();
+
+		const result = await get(locator(record.id), [{}], {}, { simplify: true });
+
+		expect(result.success[0].json).toMatchObject({ commands: expect.any(Object), deleted: false });
 	});
 });

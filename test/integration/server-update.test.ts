@@ -1,11 +1,12 @@
 /**
  * Server › Update, run in n8n's real engine against the Composio simulator: a partial PATCH that
  * carries exactly the fields added under Update Fields, input refused per item before sending,
- * and Composio's answer as the output.
+ * and Composio's answer as the output (simplified by default from version 1.1).
  */
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import type { NodeRun } from '../engine/runWorkflow';
+import { expectSimplifiedServer } from '../support/simplified';
 import type { RunOptions } from '../support/simulator';
 import { errorJson, expectEachItemOnce, useSimulator } from '../support/simulator';
 
@@ -187,5 +188,44 @@ describe('Server › Update through the n8n engine', () => {
 			serverId: 'no-such-server',
 		});
 		expect(patches().map((request) => request.rawPath)).toEqual(['/api/v3/mcp/no-such-server']);
+	});
+});
+
+describe('Server › Update, node version 1.1: Simplify', () => {
+	it('is on by default: the updated server simplified', async () => {
+		const record = server();
+
+		const result = await update(record.id, { name: 'New Name' }, [{}], { typeVersion: 1.1 });
+
+		expect(result.status).toBe('success');
+		expectEachItemOnce(result, 1);
+		expect(patches()[0].rawBody).toBe('{"name":"New Name"}');
+		const updated = result.success[0].json;
+		expect(updated).toMatchObject({ id: record.id, name: 'New Name' });
+		await expectSimplifiedServer(context, updated);
+	});
+
+	it('off: Composio’s answer, as version 1 outputs it', async () => {
+		const record = server();
+
+		const result = await context.run(
+			[{}],
+			{
+				resource: 'server',
+				operation: 'update',
+				serverId: { __rl: true, mode: 'id', value: record.id },
+				updateFields: { name: 'New Name' },
+				simplify: false,
+			},
+			{ typeVersion: 1.1 },
+		);
+
+		expect(result.success[0].json).toMatchObject({
+			id: record.id,
+			name: 'New Name',
+			commands: expect.any(Object),
+			toolkit_icons: { gmail: expect.any(String) },
+			deleted: false,
+		});
 	});
 });

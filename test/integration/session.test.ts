@@ -1,9 +1,10 @@
 /**
  * Session, every operation, run in n8n's real engine against the simulator (which validates each
  * request and answer against Composio's spec): the exact bodies, the output with sessionId and
- * mcpUrl at the top, input refused before anything is sent, and which requests may be repeated.
+ * mcpUrl at the top (Get simplified by default from version 1.1), input refused before anything
+ * is sent, and which requests may be repeated.
  */
-import type { IDataObject } from 'n8n-workflow';
+import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { whoamiTool } from '../simulator';
 import { useSleepRecorder } from '../support/faults';
@@ -16,6 +17,22 @@ const run = context.runner('session', 'create');
 
 function posts(path: RegExp) {
 	return context.sim.requests.filter((r) => r.method === 'POST' && path.test(r.path));
+}
+
+/** Session › Create's parameters with every option set, for the user ada and her GitHub account. */
+function everyOption(accountId: string): INodeParameters {
+	return {
+		userId: 'ada',
+		toolkitsMode: 'enable',
+		toolkits: '={{ ["github", "slack"] }}',
+		options: {
+			authConfigs: { entries: [{ toolkit: 'github', id: 'ac_gh' }] },
+			connectedAccounts: { entries: [{ toolkit: 'github', id: accountId }] },
+			manageConnections: false,
+			callbackUrl: 'https://app.example.com/connected',
+			tags: ['readOnlyHint'],
+		},
+	};
 }
 
 async function createSession(userId = 'ada', parameters: IDataObject = {}) {
@@ -49,21 +66,7 @@ describe('Session › Create', () => {
 	it('sends the toolkits, auth configs, connected accounts, connections and tags it is given', async () => {
 		const account = context.sim.connectAccount('ada', 'ac_gh', { toolkit: 'github' });
 
-		await run(
-			{
-				userId: 'ada',
-				toolkitsMode: 'enable',
-				toolkits: '={{ ["github", "slack"] }}',
-				options: {
-					authConfigs: { entries: [{ toolkit: 'github', id: 'ac_gh' }] },
-					connectedAccounts: { entries: [{ toolkit: 'github', id: account.id }] },
-					manageConnections: false,
-					callbackUrl: 'https://app.example.com/connected',
-					tags: ['readOnlyHint'],
-				},
-			},
-			[{}],
-		);
+		await run(everyOption(account.id), [{}]);
 
 		expect(JSON.parse(posts(/tool_router\/session$/)[0].rawBody)).toEqual({
 			user_id: 'ada',
@@ -273,5 +276,54 @@ describe('Session › Execute Tool', () => {
 
 		expect(errorJson(result.errorOutput[0]).error).toContain(message);
 		expect(context.sim.requests.length).toBe(before);
+	});
+});
+
+describe('Session › Get, node version 1.1: Simplify', () => {
+	async function getSession(sessionId: unknown, parameters: IDataObject = {}) {
+		const result = await context.run(
+			[{}],
+			{ resource: 'session', operation: 'get', sessionId: sessionId as string, ...parameters },
+			{ typeVersion: 1.1 },
+		);
+		expect(result.status).toBe('success');
+		expectEachItemOnce(result, 1);
+		return result.success[0].json;
+	}
+
+	it('is on by default: sessionId and mcpUrl on top, the config flattened beside them', async () => {
+		const account = context.sim.connectAccount('ada', 'ac_gh', { toolkit: 'github' });
+		const created = await createSession('ada', everyOption(account.id));
+
+		const simplified = await getSession(created.sessionId);
+
+		expect(simplified).toEqual({
+			sessionId: created.sessionId,
+			mcpUrl: created.mcpUrl,
+			userId: 'ada',
+			enabledToolkits: ['github', 'slack'],
+			disabledToolkits: null,
+			authConfigs: { github: 'ac_gh' },
+			connectedAccounts: { github: account.id },
+			manageConnections: false,
+			callbackUrl: 'https://app.example.com/connected',
+		});
+	});
+
+	it('a session of every toolkit but some: those in disabledToolkits, no callback URL', async () => {
+		const created = await createSession('ada', { toolkitsMode: 'disable', toolkits: 'gmail' });
+
+		expect(await getSession(created.sessionId)).toMatchObject({
+			enabledToolkits: null,
+			disabledToolkits: ['gmail'],
+			manageConnections: true,
+			callbackUrl: null,
+		});
+	});
+
+	it('off: the session as Create outputs it, as version 1 outputs it', async () => {
+		const created = await createSession();
+
+		expect(await getSession(created.sessionId, { simplify: false })).toEqual(created);
 	});
 });

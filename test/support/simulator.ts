@@ -18,6 +18,8 @@ export interface RunOptions {
 	apiKey?: string;
 	/** Extra credential fields, e.g. { apiVersion: 'v3.1' }. */
 	credentials?: IDataObject;
+	/** The node's version; 1 unless given. */
+	typeVersion?: number;
 }
 
 export interface SimulatorTestContext {
@@ -76,6 +78,7 @@ export function useSimulator(options: SimulatorOptions = {}): SimulatorTestConte
 				parameters,
 				credentials: { apiKey, baseUrl: server.sim.url, ...options.credentials },
 				onError: options.onError,
+				typeVersion: options.typeVersion,
 			});
 			runs.push(result);
 			return result;

@@ -4,13 +4,14 @@ import { getServer } from '../../calls';
 import { serverNameProblem } from '../../../shared/helpers/lists';
 import type { ItemContext, OperationOption } from '../common';
 import { invalidInput, readList, readParameter } from '../common';
+import { readSimplify, simplifyField, simplifyServer } from '../simplify';
 
 const showFor = { show: { resource: ['server'], operation: ['create'] } };
 
 export const option: OperationOption = {
 	name: 'Create',
 	value: 'create',
-	action: 'Create a server',
+	action: 'Create server',
 	description:
 		'Create an MCP server from auth config IDs or toolkit slugs. Returns the new server with its ID, name, toolkits and auth config IDs.',
 };
@@ -33,9 +34,10 @@ export const description: INodeProperties[] = [
 		default: '',
 		placeholder: 'e.g. ac_123, ac_456',
 		description:
-			'The auth configs whose tools the server offers (comma-separated). Required unless Toolkits are set.',
+			"The auth configs whose tools the server offers (comma-separated). Required unless 'Toolkits' are set.",
 		displayOptions: showFor,
 	},
+	simplifyField('server', 'create'),
 	{
 		displayName: 'Additional Fields',
 		name: 'additionalFields',
@@ -85,6 +87,7 @@ export async function execute(this: IExecuteFunctions, item: ItemContext): Promi
 	const toolkits = readList.call(this, additional.toolkits, 'Toolkits', itemIndex);
 	const allowedTools = readList.call(this, additional.allowedTools, 'Allowed Tools', itemIndex);
 	Object.assign(fields, { name, authConfigIds, toolkits });
+	const simplify = readSimplify.call(this, item);
 
 	const nameProblem = serverNameProblem(name);
 	if (nameProblem) throw invalidInput.call(this, nameProblem, itemIndex);
@@ -114,5 +117,6 @@ export async function execute(this: IExecuteFunctions, item: ItemContext): Promi
 	});
 	fields.serverId = created.id as string;
 	// Both endpoints answer differently; the user gets the server as Get returns it.
-	return [await getServer(client, String(created.id), itemIndex)];
+	const server = await getServer(client, String(created.id), itemIndex);
+	return [simplify ? simplifyServer(server) : server];
 }

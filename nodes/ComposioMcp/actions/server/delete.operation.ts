@@ -4,14 +4,15 @@ import { buildPath } from '../../../shared/transport';
 import type { ItemContext, OperationOption } from '../common';
 import { readServerId } from '../common';
 import { serverLocator } from '../common.descriptions';
+import { isVersion1 } from '../version';
 
 const showFor = { show: { resource: ['server'], operation: ['delete'] } };
 
 export const option: OperationOption = {
 	name: 'Delete',
 	value: 'delete',
-	action: 'Delete a server',
-	description: 'Soft-delete an MCP server by ID. Returns the server ID and deleted: true.',
+	action: 'Delete server',
+	description: "Soft-delete an MCP server by ID. Returns 'deleted': true and the server's ID.",
 };
 
 export const description: INodeProperties[] = [
@@ -38,5 +39,6 @@ export async function execute(this: IExecuteFunctions, item: ItemContext): Promi
 			resolve: async () => ({ id: serverId, deleted: true }),
 		},
 	});
-	return [deleted];
+	// n8n's confirmation of a delete, with the id it deleted; version 1 keeps Composio's answer.
+	return [isVersion1.call(this) ? deleted : { deleted: true, serverId }];
 }

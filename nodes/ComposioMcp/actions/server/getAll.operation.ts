@@ -3,6 +3,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import type { ItemContext, OperationOption } from '../common';
 import { readLimit, readList, readParameter } from '../common';
 import { returnAllOrLimit as returnAllOrLimitFields } from '../common.descriptions';
+import { readSimplify, simplifyField, simplifyServer } from '../simplify';
 
 const showFor = { show: { resource: ['server'], operation: ['getAll'] } };
 
@@ -11,11 +12,12 @@ export const option: OperationOption = {
 	value: 'getAll',
 	action: 'Get many servers',
 	description:
-		'List MCP servers, optionally filtered by name, toolkits or auth config IDs. Returns one item per server.',
+		'Retrieve a list of MCP servers, optionally filtered by name, toolkits or auth config IDs. Returns one item per server.',
 };
 
 export const description: INodeProperties[] = [
 	...returnAllOrLimitFields('server', 'getAll'),
+	simplifyField('server', 'getAll'),
 	{
 		displayName: 'Filters',
 		name: 'filters',
@@ -95,8 +97,9 @@ export async function execute(this: IExecuteFunctions, item: ItemContext): Promi
 	if (authConfigIds.length) qs.auth_config_ids = authConfigIds.join(',');
 	if (sort.orderBy) qs.order_by = sort.orderBy;
 	if (sort.orderDirection) qs.order_direction = sort.orderDirection;
+	const simplify = readSimplify.call(this, item);
 
-	return await client.pages({
+	const servers = await client.pages({
 		method: 'GET',
 		path: '/mcp/servers',
 		qs,
@@ -104,4 +107,5 @@ export async function execute(this: IExecuteFunctions, item: ItemContext): Promi
 		limit: readLimit.call(this, item),
 		itemIndex,
 	});
+	return simplify ? servers.map(simplifyServer) : servers;
 }

@@ -5,19 +5,21 @@ import { buildPath } from '../../../shared/transport';
 import type { ItemContext, OperationOption } from '../common';
 import { invalidInput, readList, readParameter, readServerId } from '../common';
 import { serverLocator } from '../common.descriptions';
+import { readSimplify, simplifyField, simplifyServer } from '../simplify';
 
 const showFor = { show: { resource: ['server'], operation: ['update'] } };
 
 export const option: OperationOption = {
 	name: 'Update',
 	value: 'update',
-	action: 'Update a server',
+	action: 'Update server',
 	description:
 		"Change a server's name, toolkits, auth config IDs, allowed tools or managed auth; only the given fields change. Returns the updated server.",
 };
 
 export const description: INodeProperties[] = [
 	{ ...serverLocator, displayOptions: showFor },
+	simplifyField('server', 'update'),
 	{
 		displayName: 'Update Fields',
 		name: 'updateFields',
@@ -95,13 +97,13 @@ export async function execute(this: IExecuteFunctions, item: ItemContext): Promi
 	if (Object.keys(body).length === 0) {
 		throw invalidInput.call(this, 'Add at least one field under Update Fields', itemIndex);
 	}
+	const simplify = readSimplify.call(this, item);
 
-	return [
-		await item.client.request({
-			method: 'PATCH',
-			path: buildPath('/mcp/{id}', { id: serverId }),
-			body,
-			itemIndex,
-		}),
-	];
+	const server = await item.client.request({
+		method: 'PATCH',
+		path: buildPath('/mcp/{id}', { id: serverId }),
+		body,
+		itemIndex,
+	});
+	return [simplify ? simplifyServer(server) : server];
 }

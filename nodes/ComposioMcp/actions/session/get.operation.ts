@@ -3,25 +3,31 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { buildPath } from '../../../shared/transport';
 import type { ItemContext, OperationOption } from '../common';
 import { readIds } from '../common';
+import { readSimplify, simplifyField, simplifySession } from '../simplify';
 import { sessionIdParameter, sessionOutput } from './session';
 
 export const option: OperationOption = {
 	name: 'Get',
 	value: 'get',
-	action: 'Get a session',
-	description: 'Get a session by its ID. Returns sessionId, mcpUrl and its configuration.',
+	action: 'Get session',
+	description: "Retrieve a session by its ID. Returns 'sessionId', 'mcpUrl' and its configuration.",
 };
 
-export const description: INodeProperties[] = [sessionIdParameter('get')];
+export const description: INodeProperties[] = [
+	sessionIdParameter('get'),
+	simplifyField('session', 'get'),
+];
 
 export async function execute(this: IExecuteFunctions, item: ItemContext): Promise<IDataObject[]> {
 	const { sessionId } = readIds.call(this, item, [
 		{ parameter: 'sessionId', label: 'Session ID', inPath: true },
 	]);
+	const simplify = readSimplify.call(this, item);
 	const session = await item.client.request({
 		method: 'GET',
 		path: buildPath('/tool_router/session/{sessionId}', { sessionId }),
 		itemIndex: item.itemIndex,
 	});
-	return [sessionOutput(session)];
+	const output = sessionOutput(session);
+	return [simplify ? simplifySession(output) : output];
 }
