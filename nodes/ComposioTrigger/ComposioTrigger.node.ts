@@ -45,7 +45,7 @@ function headerOf(context: IWebhookFunctions, name: string): string | undefined 
 	return Array.isArray(value) ? value[0] : value;
 }
 
-/** A text parameter as the action node reads one: '' for nothing (not "null"), a list or object refused. */
+/** A text parameter, read as the action node reads one: '' for nothing (not "null"). */
 function readText(context: IHookFunctions, name: string, label: string): string {
 	const parsed = parseText(context.getNodeParameter(name, ''), label);
 	if (!parsed.ok) throw new NodeOperationError(context.getNode(), parsed.message);

@@ -1,5 +1,5 @@
 /**
- * Composio's V3 events (TRIGGERS.md) as the node's output: one flat item per event with the
+ * Composio's V3 webhook events as the node's output: one flat item per event with the
  * fields a workflow routes on, whatever the event type keeps them in.
  */
 import type { IDataObject } from 'n8n-workflow';

@@ -1,5 +1,5 @@
 /**
- * Composio's webhook signature (TRIGGERS.md, from its SDK's verifyWebhookSignature): base64
+ * Composio's webhook signature, as its SDK's verifyWebhookSignature checks it: base64
  * HMAC-SHA256 of `${webhook-id}.${webhook-timestamp}.${raw body}`, keyed with the secret's text,
  * sent as `v1,<signature>` (several may be space-separated). A `whsec_` secret is also tried
  * base64-decoded, as Standard Webhooks keys are.

@@ -1,7 +1,8 @@
 /**
- * An in-memory Composio MCP API on 127.0.0.1 for tests: it follows the OpenAPI subset in
- * `test/fixtures/openapi-mcp-v3.json`, validates every request and every normal answer against it,
- * and answers injected faults verbatim.
+ * An in-memory Composio API on 127.0.0.1 for tests: it follows the OpenAPI subsets in
+ * `test/fixtures/` (openapi-mcp-v3.json, openapi-sessions-triggers-v3.json,
+ * openapi-webhook-subscriptions-v3.json), validates every request and every normal answer against
+ * them, and answers injected faults verbatim.
  */
 export { SIM_API_KEY, startSimulator } from './server';
 export { whoamiTool } from './sessions';

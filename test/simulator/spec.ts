@@ -346,7 +346,7 @@ export const WEBHOOK_SPEC_PATH = join(
 );
 
 /**
- * The subsets of Composio's spec as one document: they come from the same spec, so a path or a
+ * The subsets of Composio's spec as one document: they describe the same API, so a path or a
  * schema two of them hold is the same in each.
  */
 function mergedSpec(): JsonSchema {
@@ -368,7 +368,7 @@ function mergedSpec(): JsonSchema {
 	return { ...main, paths, components: { ...(main.components as object), schemas } };
 }
 
-/** The spec of both subsets in `test/fixtures/`, loaded once per process. */
+/** The spec of the three subsets in `test/fixtures/`, loaded once per process. */
 export function loadSpec(): Spec {
 	cached ??= new Spec(mergedSpec());
 	return cached;

@@ -1,7 +1,8 @@
 /**
- * Triggers as the simulator plays them (TRIGGERS.md): the project's one webhook subscription,
- * trigger types, trigger instances on connected accounts, and the events Composio sends to the
- * subscription's URL, signed as Composio signs them.
+ * Triggers as the simulator plays them: the project's one webhook subscription
+ * (test/fixtures/openapi-webhook-subscriptions-v3.json), trigger types and trigger instances on
+ * connected accounts (openapi-sessions-triggers-v3.json), and the events Composio sends to the
+ * subscription's URL (its V3 payloads), signed as Composio signs them.
  */
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 

@@ -174,7 +174,7 @@ export function readList(
 	return parsedOrFail(this, parseList(value, label), itemIndex);
 }
 
-/** A text parameter or option as Composio receives it ('' when not given); a list or object fails the item. */
+/** A text parameter or option as Composio receives it ('' if not given); a list or object fails the item. */
 export function readText(
 	this: IExecuteFunctions,
 	value: unknown,

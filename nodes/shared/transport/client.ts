@@ -140,7 +140,10 @@ export class ComposioClient {
 		return await allPages(async (request) => await this.request(request), this.node, list);
 	}
 
-	/** Every page of a cursor-paged list (connected accounts, auth configs, toolkits), or up to `limit`. */
+	/**
+	 * Every page of a cursor-paged list (connected accounts, auth configs, a session's toolkits,
+	 * trigger types, webhook subscriptions), or up to `limit`.
+	 */
 	async cursorPages(request: ComposioRequest & { limit?: number }): Promise<IDataObject[]> {
 		return await allCursorPages(async (page) => await this.request(page), this.node, request);
 	}

@@ -7,7 +7,7 @@ import type { ComposioRequest } from './request';
 /** Sends one request of a list; the client's request(). */
 export type Requester = (request: ComposioRequest) => Promise<IDataObject>;
 
-/** Composio's page size cap for MCP lists is not documented; 100 is accepted and keeps calls few. */
+/** Composio's spec gives no largest page size for any list: 100 keeps calls few (MCP lists take it). */
 const MAX_PAGE_SIZE = 100;
 
 /**
@@ -77,7 +77,10 @@ export async function allPages(
 	}
 }
 
-/** Connected accounts and auth configs page by cursor (`cursor` in, `next_cursor` out). */
+/**
+ * Composio's other lists page by cursor (`cursor` in, `next_cursor` out): connected accounts, auth
+ * configs, a session's toolkits, trigger types, webhook subscriptions.
+ */
 export async function allCursorPages(
 	send: Requester,
 	node: INode,
