@@ -1,4 +1,5 @@
 import type {
+	IAuthenticateRuleResponseSuccessBody,
 	Icon,
 	ICredentialDataDecryptedObject,
 	ICredentialTestRequest,
@@ -8,6 +9,75 @@ import type {
 } from 'n8n-workflow';
 
 import { checkBaseUrl } from '../nodes/shared/transport/url';
+
+const CHECK_BASE_URL =
+	"Set the Base URL to https://backend.composio.dev, or your Composio's or proxy's address without /api (the API Version adds it).";
+
+/** Fails the Test when the answer's body has `value` at `key` (lodash get, as n8n's tester reads it). */
+function failWhen(
+	key: string,
+	value: unknown,
+	message: string,
+): IAuthenticateRuleResponseSuccessBody {
+	return { type: 'responseSuccessBody', properties: { key, value, message } };
+}
+
+/**
+ * The Test's verdicts, first match wins. n8n's tester hands these rules the answer's body only
+ * (ignoreHttpStatusErrors lets every status through), so they read Composio's error envelope,
+ * whose `error.status` is the HTTP status. What passes: a 200 (the key reads MCP servers) and a
+ * 403 (a valid key whose scope lacks "MCP servers (legacy)" and "Sessions": a key for the
+ * Composio Trigger, say). No route is open to every scope, so a 403 must pass.
+ */
+const TEST_RULES = [
+	// An HTML page, plain text or an empty body: a string where Composio answers JSON.
+	failWhen(
+		'constructor.name',
+		'String',
+		`The Base URL did not answer like Composio's API (not JSON). ${CHECK_BASE_URL}`,
+	),
+	failWhen(
+		'error.status',
+		401,
+		'Composio refused the API key (HTTP 401): it is wrong, or it was revoked. Copy the key again from your project in the Composio dashboard (Settings → API Keys), and check that the Base URL is that Composio.',
+	),
+	failWhen(
+		'error.status',
+		404,
+		`The Base URL answered HTTP 404 to Composio's list of MCP servers. ${CHECK_BASE_URL} Check the API Version too.`,
+	),
+	failWhen(
+		'error.status',
+		400,
+		"Composio refused the Test's request (HTTP 400), so the key could not be checked: check the API Version.",
+	),
+	failWhen(
+		'error.status',
+		429,
+		'Composio is rate limiting this organisation (HTTP 429), so the key could not be checked: test again in a minute.',
+	),
+	...[500, 502, 503, 504].map((status) =>
+		failWhen(
+			'error.status',
+			status,
+			`Composio answered HTTP ${status}, so the key could not be checked: test again later.`,
+		),
+	),
+	// JSON without Composio's envelope. A bare { message } is also what Composio's rate limiter sends.
+	failWhen(
+		'message.constructor.name',
+		'String',
+		`The Base URL answered without Composio's error envelope. If Composio is rate limiting this organisation, test again in a minute; otherwise: ${CHECK_BASE_URL}`,
+	),
+	// { error: "…" } or FastAPI's { detail: "…" }: another server's errors.
+	...['error', 'detail'].map((key) =>
+		failWhen(
+			`${key}.constructor.name`,
+			'String',
+			`The Base URL did not answer like Composio's API. ${CHECK_BASE_URL}`,
+		),
+	),
+];
 
 /** The origin a request goes to, however n8n passed its URL (absolute, or relative to baseURL). */
 function targetOrigin(options: IHttpRequestOptions): string | undefined {
@@ -99,12 +169,19 @@ export class ComposioMcpApi implements ICredentialType {
 		return requestOptions;
 	}
 
-	// A cheap read-only call that answers 200 or 401. (Composio's session-info endpoint would echo the key.)
+	/**
+	 * A cheap read (one MCP server), the node's main area: 200 for a full-access key, 403 for a key
+	 * scoped elsewhere, 401 for a wrong or revoked one; the rules above say which fail. (Composio's
+	 * session-info endpoint would echo the key.) `true`, not { ignore, except }: n8n 1.x reads any
+	 * object as true, and a rule set is all body rules or all status rules, not both.
+	 */
 	test: ICredentialTestRequest = {
 		request: {
 			baseURL: '={{$credentials.baseUrl.trim().replace(/\\/+$/, "")}}',
 			url: '=/api/{{$credentials.apiVersion || "v3"}}/mcp/servers',
 			qs: { limit: 1 },
+			ignoreHttpStatusErrors: true,
 		},
+		rules: TEST_RULES,
 	};
 }

@@ -3,7 +3,7 @@
  * echoes the key (as is and encoded) in errors and answers, cuts and drips its answers, no form of
  * the key is in the node's output, n8n's debug log, or anything n8n saved (the execution in its
  * database included), on both error settings; no request reaches the other origin. And the
- * credential's Test refuses what the node refuses.
+ * credential's Test refuses what the node refuses, and passes a valid key whatever its scope.
  */
 import { randomBytes } from 'node:crypto';
 
@@ -28,6 +28,17 @@ function forUser(userId: string, fault: Fault): Fault {
 		method: 'POST',
 		match: (request: RecordedRequest) => (request.body as { user_id?: string })?.user_id === userId,
 	};
+}
+
+/** The credential's Test in n8n (POST /rest/credentials/test), as the editor's Test button sends it. */
+async function testCredential(url: string, cookie: string, data: Record<string, unknown>) {
+	const response = await fetch(`${url}/rest/credentials/test`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json', cookie },
+		body: JSON.stringify({ credentials: { ...CREDENTIAL, type: 'composioMcpApi', data } }),
+	});
+	expect(response.status).toBe(200);
+	return ((await response.json()) as { data: { status: string; message: string } }).data;
 }
 
 function echoingError(status: number) {
@@ -176,17 +187,8 @@ describe('a hostile Base URL in a real n8n', () => {
 		const running = await n8n.start();
 		try {
 			const cookie = await loginAsOwner(running.url);
-			const test = async (data: Record<string, unknown>) => {
-				const response = await fetch(`${running.url}/rest/credentials/test`, {
-					method: 'POST',
-					headers: { 'content-type': 'application/json', cookie },
-					body: JSON.stringify({
-						credentials: { ...CREDENTIAL, type: 'composioMcpApi', data: { apiKey: KEY, ...data } },
-					}),
-				});
-				expect(response.status).toBe(200);
-				return ((await response.json()) as { data: { status: string; message: string } }).data;
-			};
+			const test = async (data: Record<string, unknown>) =>
+				await testCredential(running.url, cookie, { apiKey: KEY, ...data });
 
 			expect(await test({ baseUrl: sim.url })).toEqual({
 				status: 'OK',
@@ -202,6 +204,39 @@ describe('a hostile Base URL in a real n8n', () => {
 			expect(notHttp).toMatchObject({ status: 'Error' });
 			expect(notHttp.message).toContain("The credential's Base URL is not an http(s) URL");
 			expect(sim.requests.length).toBe(before);
+		} finally {
+			await running.stop();
+		}
+	});
+
+	it("the credential's Test passes a valid key whatever its scope, and fails a wrong or revoked one", async () => {
+		const scoped = (name: string) => `ak_e2e_scoped_${name}`;
+		sim.addKey(scoped('triggers'), { triggers: 'readwrite', webhooks: 'readwrite' });
+		sim.addKey(scoped('sessions'), { sessions: 'readwrite' });
+		sim.addKey(scoped('revoked'), { sessions: 'readwrite' });
+		sim.revokeKey(scoped('revoked'));
+		const running = await n8n.start();
+		try {
+			const cookie = await loginAsOwner(running.url);
+			const test = async (apiKey: string) =>
+				await testCredential(running.url, cookie, { apiKey, baseUrl: sim.url });
+			const before = sim.requests.length;
+
+			// Composio answers 403 to the first (no MCP servers in its scope), 200 to the second.
+			for (const key of [scoped('triggers'), scoped('sessions')]) {
+				expect(await test(key)).toEqual({ status: 'OK', message: 'Connection successful!' });
+			}
+			for (const key of ['ak_wrong_e2e_key', scoped('revoked')]) {
+				const refused = await test(key);
+				expect(refused.status).toBe('Error');
+				expect(refused.message).toMatch(/^Composio refused the API key \(HTTP 401\)/);
+			}
+			// Each Test asked Composio once, with the key given.
+			expect(sim.requests.slice(before).map((r) => [r.path, r.headers['x-api-key']])).toEqual(
+				[scoped('triggers'), scoped('sessions'), 'ak_wrong_e2e_key', scoped('revoked')].map(
+					(key) => ['/api/v3/mcp/servers', key],
+				),
+			);
 		} finally {
 			await running.stop();
 		}

@@ -5,6 +5,7 @@
  * them, and answers injected faults verbatim.
  */
 export { SIM_API_KEY, startSimulator } from './server';
+export type { Area, KeyScope, Level } from './scopes';
 export { whoamiTool } from './sessions';
 export { loadSpec, Spec, SPEC_PATH } from './spec';
 export type {

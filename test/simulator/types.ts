@@ -1,3 +1,5 @@
+import type { KeyScope } from './scopes';
+
 /** A deliberately off-spec answer, queued with `Simulator.inject`. */
 export interface Fault {
 	method?: string;
@@ -216,6 +218,10 @@ export interface Simulator {
 	violations: string[];
 	/** Queued; the first matching fault answers instead of the normal route. */
 	inject(fault: Fault): void;
+	/** A scoped key (test/simulator/scopes.ts): a route its scope does not grant is answered 403. */
+	addKey(key: string, scope: KeyScope): void;
+	/** From now on the key is answered 401, like a key never issued; reset() restores it. */
+	revokeKey(key: string): void;
 	addServer(
 		server?: Partial<{
 			id: string;
@@ -270,13 +276,16 @@ export interface Simulator {
 	readonly peakInFlight: number;
 	/** Starts measuring peakInFlight afresh from the requests in flight now. */
 	resetPeak(): void;
-	/** Clears state, requests, violations, faults and the rate limit. */
+	/** Clears state, requests, violations, faults, the rate limit and keys added or revoked since the start. */
 	reset(): void;
 	close(): Promise<void>;
 }
 
 export interface SimulatorOptions {
+	/** The key with full access. */
 	apiKey?: string;
+	/** Scoped keys, by key (see addKey). */
+	scopedKeys?: Record<string, KeyScope>;
 	/** The loopback address to listen on; default 127.0.0.1 (127.0.0.2 is "another origin"). */
 	host?: string;
 	/** Delays every answer. */

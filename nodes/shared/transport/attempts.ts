@@ -8,6 +8,7 @@ import { NodeApiError } from 'n8n-workflow';
 
 import { describeComposioError, excerpt, parseBody } from './errors';
 import type { Answer, ExchangeFault } from './exchange';
+import type { RequestRoute } from './permissions';
 import { errorCode, MAX_ANSWER_BYTES, MAX_REDIRECTS } from './exchange';
 import { parseLimitMessage } from './gate';
 import type { Redactor } from './redact';
@@ -175,6 +176,7 @@ export function responseAttempt(
 	{ statusCode, headers, text }: Answer,
 	redactor: Redactor,
 	itemIndex?: number,
+	route?: RequestRoute,
 ): Attempt {
 	const data = parseBody(text);
 	// The answer is masked before anything reads it (JSON escapes could spell the key in disguise).
@@ -202,7 +204,7 @@ export function responseAttempt(
 		};
 	}
 
-	const info = describeComposioError(statusCode, headers, data);
+	const info = describeComposioError(statusCode, headers, data, route);
 	const error = apiError(node, info.message, {
 		description: info.description,
 		httpCode: info.httpCode,

@@ -176,7 +176,7 @@ export class ComposioClient {
 				this.signal,
 			);
 			const attempt: Attempt = result.ok
-				? responseAttempt(this.node, result.answer, this.redactor, itemIndex)
+				? responseAttempt(this.node, result.answer, this.redactor, itemIndex, { method, path })
 				: faultAttempt(this.node, result.fault, this.target.url, this.settings, itemIndex);
 			const reached = attempt.error ? mayHaveReached(attempt.outcome) : false;
 			const delay =

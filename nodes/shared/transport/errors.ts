@@ -1,5 +1,7 @@
 import type { Headers } from './headers';
 import { header } from './headers';
+import type { RequestRoute } from './permissions';
+import { scopeRefusal } from './permissions';
 /**
  * Reading Composio's answers into what an n8n user should see. Pure: no n8n objects, so every
  * shape Composio (or a proxy in front of it) can answer with is unit-tested.
@@ -77,6 +79,8 @@ export function describeComposioError(
 	status: number,
 	headers: Headers | undefined,
 	rawBody: unknown,
+	/** The request answered: a 403 then names the permission a scoped key lacks for it. */
+	route?: RequestRoute,
 ): ComposioErrorInfo {
 	const body = parseBody(rawBody);
 	const envelope = asRecord(body);
@@ -85,6 +89,7 @@ export function describeComposioError(
 	const statusLabel = `HTTP ${status}${STATUS_TEXT[status] ? ` ${STATUS_TEXT[status]}` : ''}`;
 
 	let message = text(inner?.message) ?? text(envelope?.message) ?? text(envelope?.error);
+	const own = message !== undefined;
 	const notes: string[] = [];
 	if (message === undefined) {
 		message = `Composio answered ${statusLabel}`;
@@ -103,6 +108,12 @@ export function describeComposioError(
 	const retryAfterSeconds = parseRetryAfter(header(headers, 'retry-after'));
 
 	if (suggestedFix) notes.unshift(suggestedFix);
+	// Only a 403 that carries a message of Composio's: an HTML 403 is a proxy's or a firewall's.
+	const scope = status === 403 && route && own ? scopeRefusal(route, message) : undefined;
+	if (scope) {
+		message = scope.message;
+		notes.push(scope.fix);
+	}
 	if (status === 429) {
 		notes.push(
 			retryAfterSeconds === undefined

@@ -1,0 +1,168 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- test tooling: it reads the nodes' source to find every route they send; these rules are n8n Cloud's runtime rules for node code, which this file is not */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { describeComposioError } from '../../nodes/shared/transport/errors';
+import { permissionFor, PERMISSIONS, scopeRefusal } from '../../nodes/shared/transport/permissions';
+import { buildPath } from '../../nodes/shared/transport/url';
+import { loadSpec } from '../simulator';
+import { PERMISSIONS as SIMULATOR_PERMISSIONS } from '../simulator/scopes';
+
+const MISSING_ACCOUNTS =
+	'The user does not have connected accounts for all required auth configurations.';
+const REFUSED = "This API key's permissions do not allow this request.";
+
+/** A concrete path for a route's template, with ids that need encoding. */
+function pathOf(template: string): string {
+	return template.replace(/\{\w+\}/g, () => buildPath('{id}', { id: 'a/b c' }));
+}
+
+function envelope(status: number, message: string, extra: Record<string, unknown> = {}) {
+	return { error: { message, code: status * 10, status, request_id: 'req_1', ...extra } };
+}
+
+describe('permissionFor', () => {
+	it('reads literal segments before parameters: /mcp/servers is the list, not a server', () => {
+		expect(permissionFor({ method: 'GET', path: '/mcp/servers' })?.route).toBe('GET /mcp/servers');
+		expect(permissionFor({ method: 'GET', path: '/mcp/srv_1' })?.route).toBe('GET /mcp/{id}');
+		expect(
+			permissionFor({
+				method: 'post',
+				path: buildPath('/mcp/servers/{id}/instances', { id: 'x/y' }),
+			}),
+		).toMatchObject({ route: 'POST /mcp/servers/{server_id}/instances', access: 'write' });
+	});
+
+	it('knows nothing of a route the nodes do not send, or of another method', () => {
+		expect(permissionFor({ method: 'GET', path: '/toolkits' })).toBeUndefined();
+		expect(permissionFor({ method: 'PUT', path: '/mcp/servers' })).toBeUndefined();
+		expect(
+			permissionFor({ method: 'GET', path: '/mcp/servers/extra/segments/here' }),
+		).toBeUndefined();
+	});
+
+	it('covers every route the two nodes send', () => {
+		const routes = new Set<string>();
+		const walk = (dir: string): void => {
+			for (const entry of readdirSync(dir, { withFileTypes: true })) {
+				const file = join(dir, entry.name);
+				if (entry.isDirectory()) walk(file);
+				else if (file.endsWith('.ts') && !file.includes('transport')) {
+					const source = readFileSync(file, 'utf8');
+					for (const [, path] of source.matchAll(
+						/'(\/(?:mcp|tool_router|trigger_instances|triggers_types|webhook_subscriptions|connected_accounts|auth_configs)[^']*)'/g,
+					)) {
+						routes.add(path.replace(/\{\w+\}/g, '{}'));
+					}
+				}
+			}
+		};
+		walk(join(__dirname, '..', '..', 'nodes'));
+		const known = new Set(PERMISSIONS.map((p) => p.route.split(' ')[1].replace(/\{\w+\}/g, '{}')));
+		expect(routes.size).toBeGreaterThan(15);
+		expect([...routes].filter((route) => !known.has(route))).toEqual([]);
+	});
+
+	it("agrees with the simulator's own reading of Composio's page, route by route", () => {
+		const areaIds: Record<string, string> = {
+			'MCP servers (legacy)': 'mcp_servers',
+			Sessions: 'sessions',
+			'Tool execution': 'tool_execution',
+			'Auth configs': 'auth_configs',
+			'Connected accounts': 'connected_accounts',
+			Triggers: 'triggers',
+			Webhooks: 'webhooks',
+		};
+		for (const permission of PERMISSIONS) {
+			const [method, template] = permission.route.split(' ');
+			const segments = `/api/v3${pathOf(template)}`.split('/').slice(1).map(decodeURIComponent);
+			const op = loadSpec().match(method, segments)?.op;
+			const theirs = op && SIMULATOR_PERMISSIONS[`${op.method} ${op.template}`];
+			expect({
+				route: permission.route,
+				access: theirs?.access,
+				areas: theirs?.areas.sort(),
+			}).toEqual({
+				route: permission.route,
+				access: permission.access,
+				areas: permission.areas.map((area) => areaIds[area]).sort(),
+			});
+		}
+	});
+});
+
+describe('scopeRefusal', () => {
+	it('names the one area a route needs, and what to do', () => {
+		const refusal = scopeRefusal({ method: 'POST', path: '/tool_router/session' }, REFUSED);
+		expect(refusal?.message).toBe(
+			`${REFUSED} (this API key's scope lacks "Sessions: write", which Composio requires for POST /tool_router/session)`,
+		);
+		expect(refusal?.fix).toContain('with Write access to "Sessions"');
+		expect(refusal?.fix).toContain('Settings → API Keys');
+	});
+
+	it('names both areas where either grants the route', () => {
+		expect(scopeRefusal({ method: 'GET', path: '/mcp/servers' }, 'Forbidden')?.message).toBe(
+			'Forbidden (this API key\'s scope lacks "MCP servers (legacy): read" and "Sessions: read"; Composio requires one of them for GET /mcp/servers)',
+		);
+		expect(
+			scopeRefusal({ method: 'POST', path: '/tool_router/session/trs_1/execute' }, 'Forbidden')
+				?.message,
+		).toContain(
+			'lacks "Tool execution: write" and "Sessions: write"; Composio requires one of them',
+		);
+	});
+
+	it.each([
+		MISSING_ACCOUNTS,
+		'The session does not belong to the authenticated user.',
+		'Requests from this IP address are not allowed for this API key.',
+	])('does not blame the scope for a 403 Composio gives for another reason: %p', (message) => {
+		expect(
+			scopeRefusal({ method: 'POST', path: '/mcp/servers/srv_1/instances' }, message),
+		).toBeUndefined();
+	});
+});
+
+describe('describeComposioError names the missing permission on a 403', () => {
+	const upsert = { method: 'POST', path: '/trigger_instances/GITHUB_COMMIT_EVENT/upsert' };
+
+	it("after Composio's message, with Composio's fix and the request id kept", () => {
+		const info = describeComposioError(
+			403,
+			{},
+			envelope(403, REFUSED, { suggested_fix: 'Use another key.' }),
+			upsert,
+		);
+		expect(info.message).toBe(
+			`${REFUSED} (this API key's scope lacks "Triggers: write", which Composio requires for POST /trigger_instances/{slug}/upsert)`,
+		);
+		expect(info.description).toMatch(
+			/^Use another key\. Put a key that has it in the credential: .*Request ID: req_1$/,
+		);
+		expect(info.httpCode).toBe('403');
+	});
+
+	it("not for the instance create's 403 about connected accounts", () => {
+		const create = { method: 'POST', path: '/mcp/servers/srv_1/instances' };
+		const info = describeComposioError(403, {}, envelope(403, MISSING_ACCOUNTS), create);
+		expect(info.message).toBe(MISSING_ACCOUNTS);
+		expect(info.description).toBe('Request ID: req_1');
+	});
+
+	it('not for a 403 page from a proxy or firewall, another status, or an unknown route', () => {
+		const html = describeComposioError(
+			403,
+			{},
+			'<html><title>Access denied</title></html>',
+			upsert,
+		);
+		expect(html.message).toBe('Composio answered HTTP 403 Forbidden');
+		expect(describeComposioError(401, {}, envelope(401, 'Invalid API key'), upsert).message).toBe(
+			'Invalid API key',
+		);
+		const other = { method: 'GET', path: '/toolkits' };
+		expect(describeComposioError(403, {}, envelope(403, REFUSED), other).message).toBe(REFUSED);
+		expect(describeComposioError(403, {}, envelope(403, REFUSED)).message).toBe(REFUSED);
+	});
+});
