@@ -8,7 +8,7 @@ const MANUAL = { show: { subscription: ['manual'] } };
 export const properties: INodeProperties[] = [
 	{
 		displayName:
-			"Composio sends all of a project's events to one webhook URL. In Managed mode this node points it at this workflow while the workflow is active, and refuses if another receiver has it.",
+			"Composio sends all of a project's events to one webhook URL. In 'Managed' mode this node points it at this workflow while the workflow is active, and refuses if another receiver has it.",
 		name: 'oneWebhookNotice',
 		type: 'notice',
 		default: '',
@@ -46,7 +46,7 @@ export const properties: INodeProperties[] = [
 	},
 	{
 		displayName:
-			"Copy this node's Production URL (above) into Composio's webhook settings, and its signing secret into the credential's Webhook Signing Secret",
+			"Copy this node's Production URL (above) into Composio's webhook settings, and its signing secret into the credential's 'Webhook Signing Secret'",
 		name: 'manualNotice',
 		type: 'notice',
 		default: '',
@@ -74,7 +74,7 @@ export const properties: INodeProperties[] = [
 				name: 'connectedAccountIds',
 				type: 'string',
 				default: '',
-				placeholder: 'ca_abc123, ca_def456',
+				placeholder: 'e.g. ca_abc123, ca_def456',
 				description: 'Only events about these connected accounts (comma-separated)',
 			},
 			{
@@ -82,9 +82,9 @@ export const properties: INodeProperties[] = [
 				name: 'triggerIds',
 				type: 'string',
 				default: '',
-				placeholder: 'ti_abc123',
+				placeholder: 'e.g. ti_abc123',
 				description:
-					'Only events of these trigger instances (comma-separated). Connected Account Expired events are not held back by it.',
+					"Only events of these trigger instances (comma-separated). 'Connected Account Expired' events are not held back by it.",
 			},
 			{
 				displayName: 'Trigger Slug Names or IDs',
@@ -93,14 +93,14 @@ export const properties: INodeProperties[] = [
 				typeOptions: { loadOptionsMethod: 'getTriggerTypes' },
 				default: [],
 				description:
-					'Only events of these triggers. Connected Account Expired events are not held back by it. Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+					'Only events of these triggers. \'Connected Account Expired\' events are not held back by it. Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
 			},
 			{
 				displayName: 'User IDs',
 				name: 'userIds',
 				type: 'string',
 				default: '',
-				placeholder: 'user-123, user-456',
+				placeholder: 'e.g. user-123, user-456',
 				description: 'Only events about these users (comma-separated)',
 			},
 		],
@@ -130,7 +130,7 @@ export const properties: INodeProperties[] = [
 		type: 'string',
 		required: true,
 		default: '',
-		placeholder: 'ca_abc123',
+		placeholder: 'e.g. ca_abc123',
 		displayOptions: { show: { manageTriggerInstance: [true] } },
 		description: "The user's connected account of the trigger's toolkit",
 	},
@@ -154,7 +154,7 @@ export const properties: INodeProperties[] = [
 				name: 'includeRawPayload',
 				type: 'boolean',
 				default: false,
-				description: 'Whether to add the event exactly as Composio sent it, under "payload"',
+				description: "Whether to add the event exactly as Composio sent it, under 'payload'",
 			},
 		],
 	},

@@ -15,7 +15,7 @@ export const requestOptions: INodeProperties = {
 			typeOptions: { minValue: 0 },
 			default: 0,
 			description:
-				'Pause between groups of Concurrency items, in milliseconds, to spread requests out; 0 sends the next item as soon as one finishes',
+				"Pause between groups of 'Concurrency' items, in milliseconds, to spread requests out; 0 sends the next item as soon as one finishes",
 		},
 		{
 			displayName: 'Concurrency',

@@ -14,9 +14,9 @@ const showFor = { show: { resource: ['instance'], operation: ['create'] } };
 export const option: OperationOption = {
 	name: 'Create',
 	value: 'create',
-	action: 'Create an instance',
+	action: 'Create instance',
 	description:
-		"Create a user's instance on an MCP server so the user can connect to it. Returns the instance: ID, instance_id (the user ID), mcp_server_id, created_at; optionally alreadyExisted and the user's mcpUrl.",
+		"Create a user's instance on an MCP server so the user can connect to it. Returns the instance: ID, 'instance_id' (the user ID), 'mcp_server_id', 'created_at'; optionally 'alreadyExisted' and the user's 'mcpUrl'.",
 };
 
 export const description: INodeProperties[] = [
@@ -38,7 +38,7 @@ export const description: INodeProperties[] = [
 			{
 				...callbackUrlField,
 				description:
-					'With Check Connected Accounts First: where users land after connecting. When set, a user who is not connected yet gets one connect link per missing auth config on the failed item.',
+					"With 'Check Connected Accounts First': where users land after connecting. When set, a user who is not connected yet gets one connect link per missing auth config on the failed item.",
 			},
 			{
 				displayName: 'Check Connected Accounts First',
@@ -62,7 +62,7 @@ export const description: INodeProperties[] = [
 						name: 'Return Existing',
 						value: 'returnExisting',
 						description:
-							'The existing instance comes out on the success output, with alreadyExisted: true',
+							"The existing instance comes out on the success output, with 'alreadyExisted': true",
 					},
 				],
 				default: 'error',
@@ -73,7 +73,7 @@ export const description: INodeProperties[] = [
 				name: 'includeMcpUrl',
 				type: 'boolean',
 				default: false,
-				description: "Whether to add the user's MCP URL (mcpUrl) to the output",
+				description: "Whether to add the user's MCP URL ('mcpUrl') to the output",
 			},
 		],
 	},

@@ -10,9 +10,9 @@ const showFor = { show: { resource: ['instance'], operation: ['delete'] } };
 export const option: OperationOption = {
 	name: 'Delete',
 	value: 'delete',
-	action: 'Delete an instance',
+	action: 'Delete instance',
 	description:
-		"Delete a user's instance from an MCP server; Composio also deletes the user's connected accounts for the server's auth configs. Returns deleted: true, serverId, userId and deleted_connected_accounts (their number, null if unknown).",
+		"Delete a user's instance from an MCP server; Composio also deletes the user's connected accounts for the server's auth configs. Returns 'deleted': true, 'serverId', 'userId' and 'deleted_connected_accounts' (their number, null if unknown).",
 };
 
 export const description: INodeProperties[] = [

@@ -12,7 +12,7 @@ export const option: OperationOption = {
 	value: 'getAll',
 	action: 'Get many instances',
 	description:
-		'List the instances (users) of an MCP server, optionally searching by user ID. Returns one item per instance with its instance_id (the user ID).',
+		"Retrieve a list of an MCP server's instances (users), optionally searching by user ID. Returns one item per instance with its 'instance_id' (the user ID).",
 };
 
 export const description: INodeProperties[] = [

@@ -11,9 +11,9 @@ const showFor = { show: { resource: ['server'], operation: ['generateUrl'] } };
 export const option: OperationOption = {
 	name: 'Generate URL',
 	value: 'generateUrl',
-	action: 'Generate links to a server',
+	action: 'Generate server URLs',
 	description:
-		"Get a server's MCP URL for given user IDs or connected account IDs. Returns mcp_url plus one URL per user and per connected account.",
+		"Get a server's MCP URL for given user IDs or connected account IDs. Returns 'mcp_url' plus one URL per user and per connected account.",
 };
 
 export const description: INodeProperties[] = [
@@ -45,7 +45,7 @@ export const description: INodeProperties[] = [
 		displayOptions: showFor,
 		options: [
 			{
-				displayName: 'Managed Auth by Composio',
+				displayName: 'Managed Auth via Composio',
 				name: 'managedAuth',
 				type: 'boolean',
 				default: false,

@@ -7,7 +7,13 @@ import { sessionOutput } from './session';
 
 const showFor = { show: { resource: ['session'], operation: ['create'] } };
 
-const TOOL_TAGS = ['readOnlyHint', 'destructiveHint', 'idempotentHint', 'openWorldHint'];
+/** MCP's tool hints, which Composio takes as tags: titled in the list, sent by their names. */
+const TOOL_TAGS = [
+	{ name: 'Destructive Hint', value: 'destructiveHint' },
+	{ name: 'Idempotent Hint', value: 'idempotentHint' },
+	{ name: 'Open-World Hint', value: 'openWorldHint' },
+	{ name: 'Read-Only Hint', value: 'readOnlyHint' },
+];
 
 /** A toolkit → id list, as a fixed collection. */
 function toolkitMap(name: string, displayName: string, idName: string, placeholder: string) {
@@ -46,9 +52,9 @@ function toolkitMap(name: string, displayName: string, idName: string, placehold
 export const option: OperationOption = {
 	name: 'Create',
 	value: 'create',
-	action: 'Create a session',
+	action: 'Create session',
 	description:
-		"Create a Tool Router session for a user: the user's own MCP endpoint with their connected tools. Returns sessionId and mcpUrl.",
+		"Create a Tool Router session for a user: the user's own MCP endpoint with their connected tools. Returns 'sessionId' and 'mcpUrl'.",
 };
 
 export const description: INodeProperties[] = [
@@ -94,7 +100,7 @@ export const description: INodeProperties[] = [
 			},
 			{
 				...callbackUrlField,
-				description: 'With Manage Connections: where users land after connecting an account',
+				description: "With 'Manage Connections': where users land after connecting an account",
 			},
 			{
 				...toolkitMap(
@@ -117,7 +123,7 @@ export const description: INodeProperties[] = [
 				displayName: 'Tags',
 				name: 'tags',
 				type: 'multiOptions',
-				options: TOOL_TAGS.map((tag) => ({ name: tag, value: tag })),
+				options: TOOL_TAGS,
 				default: [],
 				description: 'Only tools with these MCP hints',
 			},

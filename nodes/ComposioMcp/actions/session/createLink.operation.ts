@@ -11,9 +11,9 @@ const showFor = { show: { resource: ['session'], operation: ['createLink'] } };
 export const option: OperationOption = {
 	name: 'Create Connect Link',
 	value: 'createLink',
-	action: 'Create a connect link',
+	action: 'Create connect link',
 	description:
-		'Create a link where the user connects an account for a toolkit of the session. Returns redirect_url (the link) and connected_account_id.',
+		"Create a link where the user connects an account for a toolkit of the session. Returns 'redirect_url' (the link) and 'connected_account_id'.",
 };
 
 export const description: INodeProperties[] = [

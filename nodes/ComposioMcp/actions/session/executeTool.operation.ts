@@ -11,7 +11,7 @@ const showFor = { show: { resource: ['session'], operation: ['executeTool'] } };
 export const option: OperationOption = {
 	name: 'Execute Tool',
 	value: 'executeTool',
-	action: 'Execute a tool',
+	action: 'Execute tool',
 	description:
 		"Run one tool of the session (by its slug, e.g. GITHUB_GET_THE_AUTHENTICATED_USER) with arguments as a JSON object, as the session's user. Returns the tool's data and a log ID.",
 };

@@ -9,7 +9,7 @@ import { sessionIdParameter } from './session';
 export const option: OperationOption = {
 	name: 'Get Toolkits',
 	value: 'getToolkits',
-	action: 'Get the toolkits of a session',
+	action: 'Get session toolkits',
 	description:
 		"List the session's toolkits, one item each, with the user's connected account when there is one",
 };

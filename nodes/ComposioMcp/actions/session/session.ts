@@ -9,7 +9,7 @@ export function sessionIdParameter(operation: string): INodeProperties {
 		required: true,
 		default: '',
 		placeholder: 'e.g. trs_abc123 or {{ $json.sessionId }}',
-		description: 'The Tool Router session, as Create returned it (sessionId)',
+		description: "The Tool Router session, as Create returned it ('sessionId')",
 		displayOptions: { show: { resource: ['session'], operation: [operation] } },
 	};
 }
