@@ -270,7 +270,8 @@ describe('stopWorkflow', () => {
 		const result = await create(server, users, { requestOptions: { concurrency: 3 } });
 
 		expect(result.status).toBe('error');
-		expect(result.error?.message).toBe('First in input order');
+		// Composio's own message first; the node may add what a 403 means for the key's scope.
+		expect(result.error?.message).toMatch(/^First in input order\b/);
 		expect(result.error).toMatchObject({ httpCode: '403', context: { itemIndex: 1 } });
 		expect(result.success).toEqual([]);
 		// Only the items already in flight when item 2 failed were ever sent; they were awaited.
