@@ -60,7 +60,7 @@ describe.each(LOST)('when %s', (_, fault) => {
 				serverId: serverLocator(server.id),
 				userId: '={{ $json.userId }}',
 			},
-			{ onError: 'continueErrorOutput' },
+			{ onError: 'continueErrorOutput', typeVersion: 1.1 },
 		);
 
 		expect(context.sim.instancesOf(server.id)).toEqual([]);

@@ -33,6 +33,7 @@ async function getMany(
 	);
 }
 
+/** Instance › Delete at the node's current version (1.1) unless runOptions say otherwise. */
 async function deleteInstance(items: IDataObject[], runOptions: RunOptions = {}): Promise<NodeRun> {
 	return await context.run(
 		items,
@@ -42,7 +43,7 @@ async function deleteInstance(items: IDataObject[], runOptions: RunOptions = {})
 			serverId: serverLocator(SERVER_FROM_ITEM),
 			userId: '={{ $json.userId }}',
 		},
-		runOptions,
+		{ typeVersion: 1.1, ...runOptions },
 	);
 }
 
@@ -375,6 +376,24 @@ describe('Instance › Delete through the n8n engine', () => {
 
 		expect(errorJson(result.errorOutput[0]).error).toMatch(/Server/);
 		expect(sim().requests).toEqual([]);
+	});
+
+	it("at version 1 outputs Composio's answer with the ids, as saved workflows expect", async () => {
+		const server = sim().addServer();
+		await seed(server.id, ['alice']);
+
+		const result = await deleteInstance([{ serverId: server.id, userId: 'alice' }], {
+			typeVersion: 1,
+		});
+
+		expect(result.success).toHaveLength(1);
+		expect(result.success[0].json).toEqual({
+			message: expect.any(String),
+			deleted_connected_accounts: 0,
+			serverId: server.id,
+			userId: 'alice',
+		});
+		expect(sim().instancesOf(server.id)).toEqual([]);
 	});
 
 	it("an unknown instance is the simulator's 404, and nothing else is deleted", async () => {

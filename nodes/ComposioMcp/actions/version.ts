@@ -1,8 +1,8 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
 /**
- * Version 1.1 changed what some operations output: Simplify, on by default, and Server › Delete's
- * `{ deleted: true, serverId }`. n8n leaves parameters at their default out of a saved workflow, so
+ * Version 1.1 changed what some operations output: Simplify, on by default, and the Deletes'
+ * `{ deleted: true, …ids }`. n8n leaves parameters at their default out of a saved workflow, so
  * a new default-on parameter would cut the output of workflows saved before it. Those workflows
  * keep version 1, and version 1 keeps its output, until the user adds the node again.
  */

@@ -4,6 +4,7 @@ import { buildPath } from '../../../shared/transport';
 import type { ItemContext, OperationOption } from '../common';
 import { readIds, SERVER_ID } from '../common';
 import { serverLocator, userIdField } from '../common.descriptions';
+import { isVersion1 } from '../version';
 
 const showFor = { show: { resource: ['instance'], operation: ['delete'] } };
 
@@ -49,9 +50,14 @@ export async function execute(this: IExecuteFunctions, item: ItemContext): Promi
 		// connected accounts, was lost.
 		ifAlreadyDone: {
 			when: (error) => error.httpCode === '404',
-			resolve: async () => ({}),
+			resolve: async () => ({
+				message: "Instance deleted (Composio's answer to the first attempt was lost)",
+				deleted_connected_accounts: null,
+			}),
 		},
 	});
+	// Version 1 keeps Composio's answer with the ids (see version.ts).
+	if (isVersion1.call(this)) return [{ ...answer, serverId, userId }];
 	// The ids say what is gone, as Server › Delete does; Composio's message says nothing more.
 	const accounts = answer.deleted_connected_accounts;
 	return [
