@@ -197,6 +197,32 @@ describe('Server › Create through the n8n engine', () => {
 		]);
 	});
 
+	it('a Name expression that gives an object fails its item; null is an empty name', async () => {
+		authConfigs(['ac_gmail', 'gmail']);
+
+		const result = await create(
+			{ name: '={{ $json.name }}', authConfigIds: 'ac_gmail' },
+			[{ name: { first: 'Mail' } }, { name: null }, { name: 'Mail Tools' }],
+			{ onError: 'continueErrorOutput' },
+		);
+
+		expectEachItemOnce(result, 3);
+		expect(result.errorOutput.map((item) => errorJson(item))).toEqual([
+			expect.objectContaining({
+				error: 'Name must be text, got an object: map a single field, e.g. {{ $json.userId }}',
+				httpCode: null,
+				description: 'Nothing was sent to Composio for this item.',
+			}),
+			expect.objectContaining({
+				error: 'Server name must be 4 to 30 characters long, "" has 0',
+				httpCode: null,
+			}),
+		]);
+		expect(result.success.map((item) => item.json.name)).toEqual(['Mail Tools']);
+		// Neither "[object Object]" nor "null" is ever sent as a name.
+		expect(posts().map((request) => (request.body as IDataObject).name)).toEqual(['Mail Tools']);
+	});
+
 	it('a name is trimmed before the check and in the body', async () => {
 		authConfigs(['ac_gmail', 'gmail']);
 

@@ -170,6 +170,31 @@ describe('Server › Get Many through the n8n engine', () => {
 			expect(ids(result)).toEqual([match.id]);
 		});
 
+		it('Name from an expression that gives null is no filter; an object fails the item unsent', async () => {
+			const only = context.sim.addServer({ name: 'Only Server' });
+
+			const result = await getMany(
+				{ returnAll: true, filters: { name: '={{ $json.name }}' } },
+				[{ name: null }, { name: { text: 'Only' } }],
+				{ onError: 'continueErrorOutput' },
+			);
+
+			expectPairedTo(result, 2);
+			expect(result.success.map((item) => [item.json.id, pairedIndex(item)])).toEqual([
+				[only.id, 0],
+			]);
+			expect(errorJson(result.errorOutput[0])).toMatchObject({
+				error: 'Name must be text, got an object: map a single field, e.g. {{ $json.userId }}',
+				httpCode: null,
+				description: 'Nothing was sent to Composio for this item.',
+			});
+			expect(result.errorOutput[0].pairedItem).toEqual({ item: 1 });
+			// One request, for the null item, without a name: never "null" or "[object Object]".
+			expect(listRequests().map((request) => request.query)).toEqual([
+				{ page_no: '1', limit: '100' },
+			]);
+		});
+
 		it('Toolkits: a comma string reaches Composio as one comma-separated value', async () => {
 			const gmail = context.sim.addServer({ auth_config_ids: ['ac_gm'], toolkits: ['gmail'] });
 			const slack = context.sim.addServer({ auth_config_ids: ['ac_sl'], toolkits: ['slack'] });

@@ -173,8 +173,32 @@ describe('Server › Update through the n8n engine', () => {
 
 		expect(patches().map((request) => request.rawBody)).toEqual([]);
 		expect(result.success).toEqual([]);
-		expect(errorJson(result.errorOutput[0]).httpCode).toBeNull();
+		// null is an empty name, refused as one.
+		expect(errorJson(result.errorOutput[0])).toMatchObject({
+			error: 'Server name must be 4 to 30 characters long, "" has 0',
+			httpCode: null,
+		});
 		expect(context.sim.requests).toEqual([]);
+	});
+
+	it('a Name expression that gives an object fails its item without a request', async () => {
+		const record = server();
+
+		const result = await update(
+			record.id,
+			{ name: '={{ $json.name }}' },
+			[{ name: { first: 'New' } }, { name: 'Valid Name' }],
+			{ onError: 'continueErrorOutput' },
+		);
+
+		expectEachItemOnce(result, 2);
+		expect(errorJson(result.errorOutput[0])).toMatchObject({
+			error: 'Name must be text, got an object: map a single field, e.g. {{ $json.userId }}',
+			httpCode: null,
+			description: 'Nothing was sent to Composio for this item.',
+		});
+		expect(result.errorOutput[0].pairedItem).toEqual({ item: 0 });
+		expect(patches().map((request) => request.rawBody)).toEqual(['{"name":"Valid Name"}']);
 	});
 
 	it('an unknown server: Composio’s 404, with the server id in details', async () => {

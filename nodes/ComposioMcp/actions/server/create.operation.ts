@@ -3,7 +3,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { getServer } from '../../calls';
 import { serverNameProblem } from '../../../shared/helpers/lists';
 import type { ItemContext, OperationOption } from '../common';
-import { invalidInput, readList, readParameter } from '../common';
+import { invalidInput, readList, readParameter, readText } from '../common';
 import { readSimplify, simplifyField, simplifyServer } from '../simplify';
 
 const showFor = { show: { resource: ['server'], operation: ['create'] } };
@@ -76,7 +76,7 @@ export const description: INodeProperties[] = [
 
 export async function execute(this: IExecuteFunctions, item: ItemContext): Promise<IDataObject[]> {
 	const { itemIndex, fields, client } = item;
-	const name = String(readParameter.call(this, item, 'name', '') ?? '').trim();
+	const name = readText.call(this, readParameter.call(this, item, 'name', ''), 'Name', itemIndex);
 	const authConfigIds = readList.call(
 		this,
 		readParameter.call(this, item, 'authConfigIds', ''),

@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import type { ItemContext, OperationOption } from '../common';
-import { readLimit, readList, readParameter } from '../common';
+import { readLimit, readList, readParameter, readText } from '../common';
 import { returnAllOrLimit as returnAllOrLimitFields } from '../common.descriptions';
 import { readSimplify, simplifyField, simplifyServer } from '../simplify';
 
@@ -88,8 +88,7 @@ export async function execute(this: IExecuteFunctions, item: ItemContext): Promi
 	const filters = readParameter.call(this, item, 'filters', {}) as IDataObject;
 	const sort = readParameter.call(this, item, 'sort', {}) as IDataObject;
 	const qs: IDataObject = {};
-	const name =
-		filters.name === undefined || filters.name === null ? '' : String(filters.name).trim();
+	const name = readText.call(this, filters.name, 'Name', itemIndex);
 	if (name) qs.name = name;
 	const toolkits = readList.call(this, filters.toolkits, 'Toolkits', itemIndex);
 	if (toolkits.length) qs.toolkits = toolkits.join(',');

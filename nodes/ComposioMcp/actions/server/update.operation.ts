@@ -3,7 +3,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { serverNameProblem } from '../../../shared/helpers/lists';
 import { buildPath } from '../../../shared/transport';
 import type { ItemContext, OperationOption } from '../common';
-import { invalidInput, readList, readParameter, readServerId } from '../common';
+import { invalidInput, readList, readParameter, readServerId, readText } from '../common';
 import { serverLocator } from '../common.descriptions';
 import { readSimplify, simplifyField, simplifyServer } from '../simplify';
 
@@ -83,7 +83,7 @@ export async function execute(this: IExecuteFunctions, item: ItemContext): Promi
 	const body: IDataObject = {};
 	if (update.name !== undefined) {
 		// An expression that gives null is an empty name, refused below, never the text "null".
-		const name = update.name === null ? '' : String(update.name).trim();
+		const name = readText.call(this, update.name, 'Name', itemIndex);
 		const problem = serverNameProblem(name);
 		if (problem) throw invalidInput.call(this, problem, itemIndex);
 		body.name = name;
