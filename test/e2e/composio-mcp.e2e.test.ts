@@ -441,7 +441,7 @@ describe('Composio MCP in a real n8n', () => {
 				type: 'function',
 				function: expect.objectContaining({
 					name: 'Create_MCP_instance',
-					description: 'Create an instance in Composio MCP',
+					description: 'Create instance in Composio MCP',
 					parameters: expect.objectContaining({
 						type: 'object',
 						properties: {
