@@ -446,7 +446,8 @@ class SimulatorServer implements Simulator {
 		}
 		const retryAfter = this.takeToken();
 		if (retryAfter !== undefined) {
-			// Composio's limiter answers before the API runs, with a bare body (API.md).
+			// Composio's limiter answers before the API runs, with a bare body: only { message },
+			// not the error envelope (Composio's Rate Limits page, docs.composio.dev/reference/rate-limits).
 			this.rateLimited++;
 			const limit = this.limiter!.limit;
 			sendFault(res, {
