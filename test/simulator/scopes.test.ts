@@ -2,33 +2,25 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 
+import { useSimulatorServer } from '../support/simulatorServer';
 import { callSimulator } from './call';
-import { loadSpec, type Simulator, startSimulator } from './index';
+import { loadSpec } from './index';
 import { PERMISSIONS } from './scopes';
 
 const TRIGGERS_KEY = 'sim-scoped-triggers-webhooks';
 
-let sim: Simulator;
-
-beforeAll(async () => {
-	sim = await startSimulator({
-		scopedKeys: { [TRIGGERS_KEY]: { triggers: 'readwrite', webhooks: 'readwrite' } },
-	});
+const server = useSimulatorServer({
+	scopedKeys: { [TRIGGERS_KEY]: { triggers: 'readwrite', webhooks: 'readwrite' } },
 });
-
-afterAll(async () => {
-	await sim.close();
-});
-
-beforeEach(() => sim.reset());
+const sim = () => server.sim;
 
 afterEach(() => {
 	// Every refusal, on routes whose spec documents a 403 or not, is a valid Composio answer.
-	expect(sim.violations).toEqual([]);
+	expect(sim().violations).toEqual([]);
 });
 
 const as = (key: string) => (method: string, path: string, body?: unknown) =>
-	callSimulator(sim, method, path, body, { 'x-api-key': key });
+	callSimulator(sim(), method, path, body, { 'x-api-key': key });
 
 function expectScopeRefusal(answer: Awaited<ReturnType<typeof callSimulator>>): void {
 	expect(answer.status).toBe(403);
@@ -68,14 +60,14 @@ describe('a key scoped to triggers and webhooks', () => {
 		expectScopeRefusal(await call('POST', '/api/v3/tool_router/session', { user_id: 'ada' }));
 		// An invalid body is refused for the scope, not validated: nothing was created either.
 		expectScopeRefusal(await call('POST', '/api/v3/connected_accounts/link', {}));
-		expect(sim.sessionsOf('ada')).toEqual([]);
+		expect(sim().sessionsOf('ada')).toEqual([]);
 	});
 });
 
 describe('levels and areas', () => {
 	it('Read only reads, Write only writes, on routes that document no 403', async () => {
-		sim.addKey('read-hooks', { webhooks: 'read' });
-		sim.addKey('write-hooks', { webhooks: 'write' });
+		sim().addKey('read-hooks', { webhooks: 'read' });
+		sim().addKey('write-hooks', { webhooks: 'write' });
 		const body = {
 			webhook_url: 'https://n8n.example.com/hook',
 			enabled_events: ['composio.trigger.message'],
@@ -89,10 +81,10 @@ describe('levels and areas', () => {
 	});
 
 	it('grants the legacy MCP server routes by "MCP servers (legacy)" or by "Sessions"', async () => {
-		sim.addServer({ id: 'srv-1' });
-		sim.addKey('legacy', { mcp_servers: 'read' });
-		sim.addKey('sessions', { sessions: 'read' });
-		sim.addKey('accounts', { connected_accounts: 'readwrite' });
+		sim().addServer({ id: 'srv-1' });
+		sim().addKey('legacy', { mcp_servers: 'read' });
+		sim().addKey('sessions', { sessions: 'read' });
+		sim().addKey('accounts', { connected_accounts: 'readwrite' });
 		expect((await as('legacy')('GET', '/api/v3/mcp/srv-1')).status).toBe(200);
 		expect((await as('sessions')('GET', '/api/v3/mcp/srv-1')).status).toBe(200);
 		expectScopeRefusal(await as('accounts')('GET', '/api/v3/mcp/srv-1'));
@@ -100,13 +92,13 @@ describe('levels and areas', () => {
 	});
 
 	it('runs a session\'s tools with "Tool execution: write" or "Sessions: write", creates one only with the latter', async () => {
-		const session = await callSimulator(sim, 'POST', '/api/v3/tool_router/session', {
+		const session = await callSimulator(sim(), 'POST', '/api/v3/tool_router/session', {
 			user_id: 'ada',
 		});
 		const execute = `/api/v3/tool_router/session/${session.json.session_id}/execute`;
 		const body = { tool_slug: 'GITHUB_WHOAMI', arguments: {} };
-		sim.addKey('tools', { tool_execution: 'write' });
-		sim.addKey('sessions', { sessions: 'write' });
+		sim().addKey('tools', { tool_execution: 'write' });
+		sim().addKey('sessions', { sessions: 'write' });
 		expect((await as('tools')('POST', execute, body)).status).not.toBe(403);
 		expect((await as('sessions')('POST', execute, body)).status).not.toBe(403);
 		expectScopeRefusal(await as('tools')('POST', '/api/v3/tool_router/session', { user_id: 'b' }));
@@ -116,8 +108,8 @@ describe('levels and areas', () => {
 	});
 
 	it('refuses to make a key Composio does not offer (Tools is Read only, Tool execution Write only)', () => {
-		expect(() => sim.addKey('bad', { tools: 'write' })).toThrow('tools cannot be write');
-		expect(() => sim.addKey('bad', { tool_execution: 'read' })).toThrow(
+		expect(() => sim().addKey('bad', { tools: 'write' })).toThrow('tools cannot be write');
+		expect(() => sim().addKey('bad', { tool_execution: 'read' })).toThrow(
 			'tool_execution cannot be read',
 		);
 	});
@@ -125,11 +117,11 @@ describe('levels and areas', () => {
 
 describe('revoked and unknown keys', () => {
 	it('answers 401 to a revoked key, scoped or full, and to a key never issued', async () => {
-		sim.addKey('soon-gone', { sessions: 'readwrite' });
+		sim().addKey('soon-gone', { sessions: 'readwrite' });
 		expect((await as('soon-gone')('GET', '/api/v3/mcp/servers')).status).toBe(200);
-		sim.revokeKey('soon-gone');
-		sim.revokeKey(sim.apiKey);
-		for (const key of ['soon-gone', sim.apiKey, 'never-issued']) {
+		sim().revokeKey('soon-gone');
+		sim().revokeKey(sim().apiKey);
+		for (const key of ['soon-gone', sim().apiKey, 'never-issued']) {
 			const answer = await as(key)('GET', '/api/v3/mcp/servers');
 			expect(answer.status).toBe(401);
 			expect(answer.json.error).toMatchObject({ status: 401, message: 'Invalid API key' });
@@ -137,12 +129,12 @@ describe('revoked and unknown keys', () => {
 	});
 
 	it('reset() restores the keys it started with and forgets those added since', async () => {
-		sim.addKey('added', { sessions: 'read' });
-		sim.revokeKey(TRIGGERS_KEY);
-		sim.reset();
+		sim().addKey('added', { sessions: 'read' });
+		sim().revokeKey(TRIGGERS_KEY);
+		sim().reset();
 		expect((await as('added')('GET', '/api/v3/mcp/servers')).status).toBe(401);
 		expect((await as(TRIGGERS_KEY)('GET', '/api/v3/triggers_types')).status).toBe(200);
-		expect((await as(sim.apiKey)('GET', '/api/v3/mcp/servers')).status).toBe(200);
+		expect((await as(sim().apiKey)('GET', '/api/v3/mcp/servers')).status).toBe(200);
 	});
 });
 
@@ -162,11 +154,11 @@ describe('MCP endpoints', () => {
 	}
 
 	it("serve a session's URL to a key with Sessions, and refuse one without it with a 403", async () => {
-		const { json: session } = await callSimulator(sim, 'POST', '/api/v3/tool_router/session', {
+		const { json: session } = await callSimulator(sim(), 'POST', '/api/v3/tool_router/session', {
 			user_id: 'ada',
 			toolkits: { enable: ['github'] },
 		});
-		sim.addKey('sessions', { sessions: 'readwrite' });
+		sim().addKey('sessions', { sessions: 'readwrite' });
 		expect(await listTools(session.mcp.url, 'sessions')).toEqual(['GITHUB_WHOAMI']);
 
 		const path = new URL(session.mcp.url).pathname;
