@@ -3,7 +3,7 @@
 # local Composio simulator, once per n8n version. Needs only `npm ci` beforehand; each n8n and Node 24
 # are cached by setup-n8n.sh.
 #
-#   N8N_VERSIONS="2.41.3 1.123.81"   the n8n versions to run the suite on (default: both, in this order)
+#   N8N_VERSIONS="2.41.1 1.123.81"   the n8n versions to run the suite on (default: both, in this order)
 #   E2E_KEEP=1                        keep the packed tarball and each n8n's user folder afterwards
 #   npm run test:e2e -- -t webhook    arguments go to jest
 set -euo pipefail
@@ -12,7 +12,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
 # The current n8n 2.x and the last n8n 1.x.
-N8N_VERSIONS="${N8N_VERSIONS:-2.41.3 1.123.81}"
+N8N_VERSIONS="${N8N_VERSIONS:-2.41.1 1.123.81}"
 NODE24_VERSION="${NODE24_VERSION:-24.21.0}"
 export NODE24_VERSION
 

@@ -6,7 +6,7 @@
 # Prints the cache directory on its last line. Safe to run again: finished parts are kept.
 set -euo pipefail
 
-N8N_VERSION="${N8N_VERSION:-2.41.3}"
+N8N_VERSION="${N8N_VERSION:-2.41.1}"
 NODE24_VERSION="${NODE24_VERSION:-24.21.0}"
 CACHE="${COMPOSIO_MCP_CACHE:-$HOME/.cache/n8n-nodes-composio-mcp}"
 NODE_DIR="$CACHE/node-$NODE24_VERSION"
@@ -28,10 +28,10 @@ if [ ! -f "$N8N_DIR/.complete" ]; then
 	log "installing n8n $N8N_VERSION into $N8N_DIR (about 5 minutes and 3 GB, once)"
 	rm -rf "$N8N_DIR.tmp" && mkdir -p "$N8N_DIR.tmp"
 	cd "$N8N_DIR.tmp"
-	# overrides: n8n 1.x pulls xlsx from a host this machine cannot reach; harmless for 2.x. n8n
-	# 2.41.3 pins @n8n/agents 0.26.2, which the npm registry reachable here does not have (its latest is
-	# 0.26.1, the one 2.41.1 pins): 0.26.1 stands in. This package does not use it; harmless elsewhere.
+	# overrides: n8n 1.x pulls xlsx from a host this machine cannot reach; harmless for 2.x.
 	cat > package.json <<JSON
+{ "private": true, "dependencies": { "n8n": "$N8N_VERSION" }, "overrides": { "xlsx": "0.18.5" } }
+JSON
 { "private": true, "dependencies": { "n8n": "$N8N_VERSION" }, "overrides": { "xlsx": "0.18.5", "@n8n/agents": "0.26.1" } }
 JSON
 	# Install scripts stay off: some fetch sources from hosts we cannot reach. sqlite3 is the one

@@ -40,7 +40,7 @@ import {
 } from './workflow';
 
 // The versions the end-to-end suite runs on first (scripts/e2e.sh).
-const N8N_VERSION = '2.41.3';
+const N8N_VERSION = '2.41.1';
 const NODE24_VERSION = '24.21.0';
 const CREDENTIAL = { id: 'demoComposioCred1', name: 'Composio MCP (demo)' };
 /** The Header Auth credential the examples' MCP Client Tool uses (its id and name as they name it). */
