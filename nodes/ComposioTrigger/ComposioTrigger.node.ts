@@ -12,7 +12,8 @@ import { jsonParse, NodeConnectionTypes, NodeOperationError } from 'n8n-workflow
 
 import { settle } from '../shared/helpers/settle';
 import { parseText } from '../shared/helpers/validation';
-import { ComposioClient } from '../shared/transport';
+import type { Headers } from '../shared/transport';
+import { ComposioClient, header } from '../shared/transport';
 import {
 	activationBegins,
 	activationEnds,
@@ -41,8 +42,7 @@ interface NodeState extends IDataObject {
 }
 
 function headerOf(context: IWebhookFunctions, name: string): string | undefined {
-	const value = context.getHeaderData()[name];
-	return Array.isArray(value) ? value[0] : value;
+	return header(context.getHeaderData() as Headers, name);
 }
 
 /** A text parameter, read as the action node reads one: '' for nothing (not "null"). */

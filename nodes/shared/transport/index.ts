@@ -7,4 +7,6 @@ export type { ComposioRequest } from './request';
 export { addDescription, ComposioClient, CREDENTIAL_TYPE } from './client';
 export type { ListRequest } from './pagination';
 export { toRequestSettings, toScheduling } from './settings';
+export type { Headers } from './headers';
+export { header } from './headers';
 export { buildPath } from './url';
