@@ -263,6 +263,34 @@ describe('Server › Get, node version 1.1: Simplify', () => {
 		expect(Object.keys(simple)).toHaveLength(10);
 	});
 
+	it('from an expression, the texts "true" and "false" (any case, trimmed) are read as such; anything else fails its item', async () => {
+		const record = server();
+		const values = [' False ', 'TRUE', true, 'no', 1, null];
+
+		const result = await get(
+			locator(record.id),
+			values.map((simple) => ({ simple })),
+			{ typeVersion: 1.1, onError: 'continueErrorOutput' },
+			{ simplify: '={{ $json.simple }}' },
+		);
+
+		expectEachItemOnce(result, values.length);
+		const [raw, simple, simpleToo] = result.success.map((item) => item.json);
+		expect(raw).toMatchObject({ commands: expect.any(Object), deleted: false });
+		expect(Object.keys(simple)).toHaveLength(10);
+		expect(simpleToo).toEqual(simple);
+		expect(result.errorOutput.map((item) => errorJson(item))).toEqual(
+			['"no"', '1', 'null'].map((got) =>
+				expect.objectContaining({
+					error: `Simplify must be true or false, got ${got}`,
+					description: 'Nothing was sent to Composio for this item.',
+				}),
+			),
+		);
+		// Only the three good items were fetched.
+		expect(context.sim.requests).toHaveLength(3);
+	});
+
 	it('version 1 has no Simplify: raw output even with the parameter set', async () => {
 		const record = server();
 

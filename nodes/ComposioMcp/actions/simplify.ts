@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import type { ItemContext } from './common';
-import { readParameter } from './common';
+import { invalidInput, readParameter } from './common';
 import { fromOutputVersion, isVersion1 } from './version';
 
 /** n8n's Simplify parameter, on by default as n8n asks for large answers; version 1.1 on. */
@@ -22,7 +22,16 @@ export function simplifyField(resource: string, operation: string): INodePropert
 export function readSimplify(this: IExecuteFunctions, item: ItemContext): boolean {
 	if (isVersion1.call(this)) return false;
 	// Absent from a saved workflow means its default: n8n does not store defaults.
-	return Boolean(readParameter.call(this, item, 'simplify', true));
+	const value = readParameter.call(this, item, 'simplify', true);
+	if (typeof value === 'boolean') return value;
+	// An expression may give the text "false", which Boolean() would read as on.
+	const text = typeof value === 'string' ? value.trim().toLowerCase() : undefined;
+	if (text === 'true' || text === 'false') return text === 'true';
+	throw invalidInput.call(
+		this,
+		`Simplify must be true or false, got ${JSON.stringify(value) ?? String(value)}`,
+		item.itemIndex,
+	);
 }
 
 /**

@@ -5,7 +5,7 @@ import { findInstance, generateUrls } from '../../calls';
 import { settle } from '../../../shared/helpers/settle';
 import { addDescription, buildPath } from '../../../shared/transport';
 import type { ItemContext, OperationOption } from '../common';
-import { readIds, readParameter, readText, SERVER_ID } from '../common';
+import { readIds, readParameter, readText, SERVER_ID, USER_ID } from '../common';
 import { callbackUrlField, serverLocator, userIdField } from '../common.descriptions';
 import { ensureConnected } from './connectedAccounts';
 
@@ -111,7 +111,7 @@ export async function execute(this: IExecuteFunctions, item: ItemContext): Promi
 	const { itemIndex, fields, client } = item;
 	const { serverId, userId } = readIds.call(this, item, [
 		SERVER_ID,
-		{ parameter: 'userId', label: 'User ID', inPath: false },
+		USER_ID,
 	]);
 	const options = readParameter.call(this, item, 'options', {}) as IDataObject;
 	const returnExisting = options.ifExists === 'returnExisting';

@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 
 import { buildPath } from '../../../shared/transport';
 import type { ItemContext, OperationOption } from '../common';
-import { readIds, SERVER_ID } from '../common';
+import { readIds, SERVER_ID, USER_ID_IN_PATH } from '../common';
 import { serverLocator, userIdField } from '../common.descriptions';
 import { isVersion1 } from '../version';
 
@@ -13,7 +13,7 @@ export const option: OperationOption = {
 	value: 'delete',
 	action: 'Delete instance',
 	description:
-		"Delete a user's instance from an MCP server; Composio also deletes the user's connected accounts for the server's auth configs. Returns 'deleted': true, 'serverId', 'userId' and 'deleted_connected_accounts' (their number, null if unknown).",
+		"Delete a user's instance from an MCP server; Composio also deletes the user's connected accounts for the server's auth configs. Returns 'deleted': true, 'serverId', 'userId' and 'deleted_connected_accounts' (their number, null if unknown); version 1: Composio's answer with the IDs.",
 };
 
 export const description: INodeProperties[] = [
@@ -37,7 +37,7 @@ export async function execute(this: IExecuteFunctions, item: ItemContext): Promi
 	const { itemIndex } = item;
 	const { serverId, userId } = readIds.call(this, item, [
 		SERVER_ID,
-		{ parameter: 'userId', label: 'User ID', inPath: true },
+		USER_ID_IN_PATH,
 	]);
 	const answer = await item.client.request({
 		method: 'DELETE',

@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import type { ItemContext, OperationOption } from '../common';
-import { invalidInput, readIds, readList, readParameter, readText } from '../common';
+import { invalidInput, readIds, readList, readParameter, readText, USER_ID } from '../common';
 import { callbackUrlField, userIdField } from '../common.descriptions';
 import { sessionOutput } from './session';
 
@@ -155,7 +155,7 @@ function readToolkitMap(
 export async function execute(this: IExecuteFunctions, item: ItemContext): Promise<IDataObject[]> {
 	const { itemIndex, fields, client } = item;
 	const { userId } = readIds.call(this, item, [
-		{ parameter: 'userId', label: 'User ID', inPath: false },
+		USER_ID,
 	]);
 	const mode = readParameter.call(this, item, 'toolkitsMode', 'all') as string;
 	const options = readParameter.call(this, item, 'options', {}) as IDataObject;

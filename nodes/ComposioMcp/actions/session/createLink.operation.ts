@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 
 import { buildPath } from '../../../shared/transport';
 import type { ItemContext, OperationOption } from '../common';
-import { readIds, readParameter, readText } from '../common';
+import { readIds, readParameter, readText, SESSION_ID } from '../common';
 import { callbackUrlField } from '../common.descriptions';
 import { sessionIdParameter } from './session';
 
@@ -33,7 +33,7 @@ export const description: INodeProperties[] = [
 
 export async function execute(this: IExecuteFunctions, item: ItemContext): Promise<IDataObject[]> {
 	const { sessionId, toolkit } = readIds.call(this, item, [
-		{ parameter: 'sessionId', label: 'Session ID', inPath: true },
+		SESSION_ID,
 		{ parameter: 'toolkit', label: 'Toolkit', inPath: false },
 	]);
 	const callbackUrl = readText.call(

@@ -3,7 +3,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { buildPath } from '../../../shared/transport';
 import type { ItemContext, OperationOption } from '../common';
-import { invalidInput, readIds, readParameter } from '../common';
+import { invalidInput, readIds, readParameter, SESSION_ID } from '../common';
 import { sessionIdParameter } from './session';
 
 const showFor = { show: { resource: ['session'], operation: ['executeTool'] } };
@@ -64,7 +64,7 @@ function readArguments(this: IExecuteFunctions, item: ItemContext): IDataObject 
 export async function execute(this: IExecuteFunctions, item: ItemContext): Promise<IDataObject[]> {
 	const { itemIndex, fields } = item;
 	const { sessionId, toolSlug } = readIds.call(this, item, [
-		{ parameter: 'sessionId', label: 'Session ID', inPath: true },
+		SESSION_ID,
 		{ parameter: 'toolSlug', label: 'Tool Slug', inPath: false },
 	]);
 	const args = readArguments.call(this, item);

@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 
 import { buildPath } from '../../../shared/transport';
 import type { ItemContext, OperationOption } from '../common';
-import { readIds } from '../common';
+import { readIds, SESSION_ID } from '../common';
 import { readSimplify, simplifyField, simplifySession } from '../simplify';
 import { sessionIdParameter, sessionOutput } from './session';
 
@@ -20,7 +20,7 @@ export const description: INodeProperties[] = [
 
 export async function execute(this: IExecuteFunctions, item: ItemContext): Promise<IDataObject[]> {
 	const { sessionId } = readIds.call(this, item, [
-		{ parameter: 'sessionId', label: 'Session ID', inPath: true },
+		SESSION_ID,
 	]);
 	const simplify = readSimplify.call(this, item);
 	const session = await item.client.request({

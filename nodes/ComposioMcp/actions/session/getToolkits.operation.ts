@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 
 import { buildPath } from '../../../shared/transport';
 import type { ItemContext, OperationOption } from '../common';
-import { readIds, readLimit, readParameter } from '../common';
+import { readIds, readLimit, readParameter, SESSION_ID } from '../common';
 import { returnAllOrLimit } from '../common.descriptions';
 import { sessionIdParameter } from './session';
 
@@ -29,7 +29,7 @@ export const description: INodeProperties[] = [
 
 export async function execute(this: IExecuteFunctions, item: ItemContext): Promise<IDataObject[]> {
 	const { sessionId } = readIds.call(this, item, [
-		{ parameter: 'sessionId', label: 'Session ID', inPath: true },
+		SESSION_ID,
 	]);
 	const onlyConnected = readParameter.call(this, item, 'onlyConnected', false) === true;
 	const toolkits = await item.client.cursorPages({
