@@ -22,46 +22,70 @@ function failWhen(
 	return { type: 'responseSuccessBody', properties: { key, value, message } };
 }
 
+/** Every HTTP error status but 403, which a valid key whose scope lacks MCP servers gets. */
+const ERROR_STATUSES = Array.from({ length: 200 }, (_, index) => 400 + index).filter(
+	(status) => status !== 403,
+);
+
+/** What the Test says of Composio's envelope with this status. */
+function envelopeStatusMessage(status: number): string {
+	if (status === 401) {
+		return 'Composio refused the API key (HTTP 401): it is wrong, or it was revoked. Copy the key again from your project in the Composio dashboard (Settings → API Keys), and check that the Base URL is that Composio.';
+	}
+	if (status === 404) {
+		return `The Base URL answered HTTP 404 to Composio's list of MCP servers. ${CHECK_BASE_URL} Check the API Version too.`;
+	}
+	if (status === 400) {
+		return "Composio refused the Test's request (HTTP 400), so the key could not be checked: check the API Version.";
+	}
+	if (status === 429) {
+		return 'Composio is rate limiting this organisation (HTTP 429), so the key could not be checked: test again in a minute.';
+	}
+	if (status >= 500) {
+		return `Composio answered HTTP ${status}, so the key could not be checked: test again later.`;
+	}
+	return `The Base URL answered HTTP ${status} to Composio's list of MCP servers, so the key could not be checked. Check the Base URL and the API Version.`;
+}
+
 /**
  * The Test's verdicts, first match wins. n8n's tester hands these rules the answer's body only
- * (ignoreHttpStatusErrors lets every status through), so they read Composio's error envelope,
- * whose `error.status` is the HTTP status. What passes: a 200 (the key reads MCP servers) and a
- * 403 (a valid key whose scope lacks "MCP servers (legacy)" and "Sessions": a key for the
- * Composio Trigger, say). No route is open to every scope, so a 403 must pass.
+ * (ignoreHttpStatusErrors lets every status through, and the Test follows no redirect), so they
+ * read Composio's error envelope, whose `error.status` is the HTTP status, and fail every other
+ * shape they can tell by equality. What passes: a 200 (the key reads MCP servers) and a 403 in
+ * Composio's envelope (a valid key whose scope lacks "MCP servers (legacy)" and "Sessions": a
+ * key for the Composio Trigger, say). No route is open to every scope, so a 403 must pass. A JSON
+ * object none of them describes (`{}`, say) passes too, whatever its status: the rules never see
+ * the status.
  */
 const TEST_RULES = [
-	// An HTML page, plain text or an empty body: a string where Composio answers JSON.
+	// An HTML page, plain text or an empty body (a redirect's, say): a string where Composio answers JSON.
 	failWhen(
 		'constructor.name',
 		'String',
-		`The Base URL did not answer like Composio's API (not JSON). ${CHECK_BASE_URL}`,
+		`The Base URL did not answer like Composio's API (not JSON: a web page, text, or an empty answer such as a redirect's, which the Test does not follow). ${CHECK_BASE_URL}`,
 	),
+	...ERROR_STATUSES.map((status) =>
+		failWhen('error.status', status, envelopeStatusMessage(status)),
+	),
+	// Other servers' error shapes: NestJS's { statusCode }, { status } (Spring, RFC 9457), Google's
+	// { error: { status: "PERMISSION_DENIED" } }, { errors: [...] } (GraphQL, Cloudflare, JSON:API).
 	failWhen(
-		'error.status',
-		401,
-		'Composio refused the API key (HTTP 401): it is wrong, or it was revoked. Copy the key again from your project in the Composio dashboard (Settings → API Keys), and check that the Base URL is that Composio.',
+		'statusCode.constructor.name',
+		'Number',
+		`The Base URL answered without Composio's error envelope. ${CHECK_BASE_URL}`,
 	),
-	failWhen(
-		'error.status',
-		404,
-		`The Base URL answered HTTP 404 to Composio's list of MCP servers. ${CHECK_BASE_URL} Check the API Version too.`,
-	),
-	failWhen(
-		'error.status',
-		400,
-		"Composio refused the Test's request (HTTP 400), so the key could not be checked: check the API Version.",
-	),
-	failWhen(
-		'error.status',
-		429,
-		'Composio is rate limiting this organisation (HTTP 429), so the key could not be checked: test again in a minute.',
-	),
-	...[500, 502, 503, 504].map((status) =>
+	...ERROR_STATUSES.map((status) =>
 		failWhen(
-			'error.status',
+			'status',
 			status,
-			`Composio answered HTTP ${status}, so the key could not be checked: test again later.`,
+			`The Base URL answered HTTP ${status} without Composio's error envelope. ${CHECK_BASE_URL}`,
 		),
+	),
+	...[
+		['error.status.constructor.name', 'String'],
+		['errors.constructor.name', 'Array'],
+	].map(([key, value]) =>
+		failWhen(key, value, `The Base URL did not answer like Composio's API. ${CHECK_BASE_URL}`),
 	),
 	// JSON without Composio's envelope. A bare { message } is also what Composio's rate limiter sends.
 	failWhen(
@@ -181,6 +205,9 @@ export class ComposioMcpApi implements ICredentialType {
 			url: '=/api/{{$credentials.apiVersion || "v3"}}/mcp/servers',
 			qs: { limit: 1 },
 			ignoreHttpStatusErrors: true,
+			// A redirect reaches the rules (and fails) instead of taking the key to another host: n8n
+			// re-sends the request's headers to the Location, x-api-key included, without authenticate().
+			disableFollowRedirect: true,
 		},
 		rules: TEST_RULES,
 	};

@@ -3,7 +3,8 @@
  * echoes the key (as is and encoded) in errors and answers, cuts and drips its answers, no form of
  * the key is in the node's output, n8n's debug log, or anything n8n saved (the execution in its
  * database included), on both error settings; no request reaches the other origin. And the
- * credential's Test refuses what the node refuses, and passes a valid key whatever its scope.
+ * credential's Test refuses what the node refuses, follows no redirect, and passes a valid key
+ * whatever its scope.
  */
 import { randomBytes } from 'node:crypto';
 
@@ -237,6 +238,35 @@ describe('a hostile Base URL in a real n8n', () => {
 					(key) => ['/api/v3/mcp/servers', key],
 				),
 			);
+		} finally {
+			await running.stop();
+		}
+	});
+
+	it("the credential's Test follows no redirect: it fails, and the key goes nowhere else", async () => {
+		const running = await n8n.start();
+		try {
+			const cookie = await loginAsOwner(running.url);
+			const before = { sim: sim.requests.length, elsewhere: elsewhere.requests.length };
+			// n8n would re-send x-api-key to the Location (it strips only authorization and cookie).
+			sim.inject({
+				method: 'GET',
+				path: '/api/v3/mcp/servers',
+				status: 302,
+				headers: { location: `${elsewhere.url}/api/v3/mcp/servers?limit=1` },
+			});
+			const redirected = await testCredential(running.url, cookie, {
+				apiKey: KEY,
+				baseUrl: sim.url,
+			});
+			expect(redirected.status).toBe('Error');
+			expect(redirected.message).toMatch(
+				/^The Base URL did not answer like Composio's API \(not JSON: .*a redirect's, which the Test does not follow\)/,
+			);
+			expect(sim.requests.slice(before.sim).map((r) => [r.path, r.headers['x-api-key']])).toEqual([
+				['/api/v3/mcp/servers', KEY],
+			]);
+			expect(elsewhere.requests.slice(before.elsewhere)).toEqual([]);
 		} finally {
 			await running.stop();
 		}

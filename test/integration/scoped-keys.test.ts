@@ -33,7 +33,7 @@ const sim = () => context.sim;
 const NO_ACCOUNTS =
 	'The user does not have connected accounts for all required auth configurations.';
 const SESSION_CREATE_NEEDS =
-	'(this API key\'s scope lacks "Sessions: write", which Composio requires for POST /tool_router/session)';
+	'(if this API key is scoped, it needs "Sessions: write" for POST /tool_router/session)';
 
 const createSession = (items: IDataObject[], apiKey: string, onError?: 'continueErrorOutput') =>
 	context.run(
@@ -48,7 +48,9 @@ describe('a node request the key’s scope does not grant', () => {
 
 		expect(result.status).toBe('error');
 		expect(result.error).toMatchObject({ httpCode: '403', context: { itemIndex: 0 } });
-		expect(result.error?.message).toMatch(/\(this API key's scope lacks "Sessions: write"/);
+		expect(result.error?.message).toMatch(
+			/\(if this API key is scoped, it needs "Sessions: write"/,
+		);
 		expect(result.error?.message).toContain(SESSION_CREATE_NEEDS);
 		expect(result.error?.description).toContain('with Write access to "Sessions"');
 		expect(sim().sessionsOf('ada')).toEqual([]);
@@ -85,7 +87,7 @@ describe('a node request the key’s scope does not grant', () => {
 		);
 
 		expect(errorJson(result.errorOutput[0]).error).toContain(
-			'(this API key\'s scope lacks "MCP servers (legacy): read" and "Sessions: read"; Composio requires one of them for GET /mcp/servers/{server_id}/instances)',
+			'(if this API key is scoped, it needs "MCP servers (legacy): read" or "Sessions: read" for GET /mcp/servers/{server_id}/instances)',
 		);
 	});
 
@@ -107,7 +109,7 @@ describe('a node request the key’s scope does not grant', () => {
 			httpCode: '403',
 		});
 		expect(errorJson(refused.errorOutput[0]).error).toMatch(
-			/scope lacks "MCP servers \(legacy\): write" and "Sessions: write"; Composio requires one of them for POST \/mcp\/servers\/\{server_id\}\/instances\)$/,
+			/it needs "MCP servers \(legacy\): write" or "Sessions: write" for POST \/mcp\/servers\/\{server_id\}\/instances\)$/,
 		);
 	});
 });
@@ -163,7 +165,7 @@ describe('the Composio Trigger with a key scoped to triggers and webhooks', () =
 
 		expect(error).toMatchObject({ httpCode: '403' });
 		expect((error as Error).message).toContain(
-			'(this API key\'s scope lacks "Webhooks: read", which Composio requires for GET /webhook_subscriptions)',
+			'(if this API key is scoped, it needs "Webhooks: read" for GET /webhook_subscriptions)',
 		);
 		expect(sim().subscription).toBeUndefined();
 	});

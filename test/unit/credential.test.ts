@@ -1,8 +1,9 @@
 import type { IHttpRequestOptions } from 'n8n-workflow';
 
 import { ComposioMcpApi } from '../../credentials/ComposioMcpApi.credentials';
-import { SIM_API_KEY, type Simulator, startSimulator } from '../simulator';
+import { SIM_API_KEY } from '../simulator';
 import { callSimulator } from '../simulator/call';
+import { useSimulatorServer } from '../support/simulatorServer';
 import { checkBaseUrl } from '../../nodes/shared/transport/url';
 
 const credential = new ComposioMcpApi();
@@ -92,6 +93,8 @@ function asN8nReads(text: string): unknown {
 }
 
 const KEY_REFUSED = /^Composio refused the API key \(HTTP 401\).*Settings → API Keys/;
+const REDIRECT =
+	/^The Base URL did not answer like Composio's API \(not JSON: .*a redirect's, which the Test does not follow\)\. Set the Base URL/;
 const NOT_COMPOSIO =
 	/^The Base URL did not answer like Composio's API.*Set the Base URL to https:\/\/backend\.composio\.dev/;
 
@@ -100,32 +103,28 @@ describe("the credential's Test passes any valid key, whatever its scope", () =>
 	const SESSIONS = 'ak_scoped_sessions';
 	const ACCOUNTS = 'ak_scoped_connected_accounts';
 	const REVOKED = 'ak_revoked';
-	let sim: Simulator;
-
-	beforeAll(async () => {
-		sim = await startSimulator({
-			scopedKeys: {
-				[TRIGGERS]: { triggers: 'readwrite', webhooks: 'readwrite' },
-				[SESSIONS]: { sessions: 'readwrite' },
-				[ACCOUNTS]: { connected_accounts: 'read' },
-				[REVOKED]: { sessions: 'readwrite' },
-			},
-		});
-		sim.revokeKey(REVOKED);
+	const server = useSimulatorServer({
+		scopedKeys: {
+			[TRIGGERS]: { triggers: 'readwrite', webhooks: 'readwrite' },
+			[SESSIONS]: { sessions: 'readwrite' },
+			[ACCOUNTS]: { connected_accounts: 'read' },
+			[REVOKED]: { sessions: 'readwrite' },
+		},
 	});
 
-	afterAll(async () => {
-		await sim.close();
+	// After useSimulatorServer's reset, which restores revoked keys.
+	beforeEach(() => {
+		server.sim.revokeKey(REVOKED);
 	});
 
 	afterEach(() => {
-		expect(sim.violations).toEqual([]);
+		expect(server.sim.violations).toEqual([]);
 	});
 
 	/** The Test's request (GET …/mcp/servers?limit=1) with this key, and the tester's verdict. */
 	async function test(apiKey: string, apiVersion = 'v3') {
 		const { status, text } = await callSimulator(
-			sim,
+			server.sim,
 			'GET',
 			`/api/${apiVersion}/mcp/servers?limit=1`,
 			undefined,
@@ -136,6 +135,8 @@ describe("the credential's Test passes any valid key, whatever its scope", () =>
 
 	it('sends every status to the rules (true: n8n 1.x reads { ignore, except } as true too)', () => {
 		expect(credential.test.request.ignoreHttpStatusErrors).toBe(true);
+		// A redirect is answered to the rules: n8n would re-send x-api-key to its Location.
+		expect(credential.test.request.disableFollowRedirect).toBe(true);
 		expect(credential.test.rules?.every((rule) => rule.type === 'responseSuccessBody')).toBe(true);
 	});
 
@@ -195,11 +196,57 @@ describe("the credential's Test fails answers that are not Composio's", () => {
 			/HTTP 429.*test again in a minute/,
 		],
 		['a 503 envelope', JSON.stringify(envelope(503, 'Unavailable')), /HTTP 503.*test again later/],
+		// disableFollowRedirect: a 3xx reaches the rules with its body, empty or a page.
+		["a redirect's empty body (302 with a Location)", '', REDIRECT],
+		[
+			"a redirect's page (301)",
+			'<html><head><title>301 Moved Permanently</title></head><body>nginx</body></html>',
+			REDIRECT,
+		],
+		[
+			'a 405 envelope',
+			JSON.stringify(envelope(405, 'Method Not Allowed')),
+			/^The Base URL answered HTTP 405 to Composio's list of MCP servers.*API Version\.$/,
+		],
+		[
+			'a 422 envelope',
+			JSON.stringify(envelope(422, 'Unprocessable')),
+			/^The Base URL answered HTTP 422 to Composio's list of MCP servers/,
+		],
+		[
+			"NestJS's 403",
+			'{"statusCode":403,"error":"Forbidden"}',
+			/^The Base URL answered without Composio's error envelope\. Set the Base URL/,
+		],
+		[
+			'RFC 9457 problem details (status, no detail)',
+			'{"type":"about:blank","title":"Unauthorized","status":401}',
+			/^The Base URL answered HTTP 401 without Composio's error envelope/,
+		],
+		[
+			"Google's envelope (a text status)",
+			'{"error":{"code":403,"message":"Denied","status":"PERMISSION_DENIED"}}',
+			NOT_COMPOSIO,
+		],
+		['{ errors: [...] }', '{"errors":[{"message":"Forbidden"}]}', NOT_COMPOSIO],
 	])('%s', (_case, text, message) => {
 		expect(verdict(asN8nReads(text))).toEqual({
 			status: 'Error',
 			message: expect.stringMatching(message),
 		});
+	});
+
+	it('fails every HTTP error status but 403 in the envelope, and as a top-level status', () => {
+		for (let status = 400; status < 600; status++) {
+			const expected = status === 403 ? 'OK' : 'Error';
+			expect([status, verdict(envelope(status, 'x')).status]).toEqual([status, expected]);
+			expect([status, verdict({ status, title: 'x' }).status]).toEqual([status, expected]);
+		}
+	});
+
+	it('passes a JSON object none of the rules describes, whatever its status (404 with {}, say)', () => {
+		// The rules see the body only: an empty object reads as a success.
+		expect(verdict({})).toEqual({ status: 'OK' });
 	});
 
 	it("passes Composio's list and its scope's 403, whatever the 403 says", () => {

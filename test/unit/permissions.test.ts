@@ -95,7 +95,7 @@ describe('scopeRefusal', () => {
 	it('names the one area a route needs, and what to do', () => {
 		const refusal = scopeRefusal({ method: 'POST', path: '/tool_router/session' }, REFUSED);
 		expect(refusal?.message).toBe(
-			`${REFUSED} (this API key's scope lacks "Sessions: write", which Composio requires for POST /tool_router/session)`,
+			`${REFUSED} (if this API key is scoped, it needs "Sessions: write" for POST /tool_router/session)`,
 		);
 		expect(refusal?.fix).toContain('with Write access to "Sessions"');
 		expect(refusal?.fix).toContain('Settings → API Keys');
@@ -103,23 +103,52 @@ describe('scopeRefusal', () => {
 
 	it('names both areas where either grants the route', () => {
 		expect(scopeRefusal({ method: 'GET', path: '/mcp/servers' }, 'Forbidden')?.message).toBe(
-			'Forbidden (this API key\'s scope lacks "MCP servers (legacy): read" and "Sessions: read"; Composio requires one of them for GET /mcp/servers)',
+			'Forbidden (if this API key is scoped, it needs "MCP servers (legacy): read" or "Sessions: read" for GET /mcp/servers)',
 		);
 		expect(
 			scopeRefusal({ method: 'POST', path: '/tool_router/session/trs_1/execute' }, 'Forbidden')
 				?.message,
-		).toContain(
-			'lacks "Tool execution: write" and "Sessions: write"; Composio requires one of them',
-		);
+		).toContain('it needs "Tool execution: write" or "Sessions: write" for POST');
 	});
 
 	it.each([
-		MISSING_ACCOUNTS,
-		'The session does not belong to the authenticated user.',
-		'Requests from this IP address are not allowed for this API key.',
-	])('does not blame the scope for a 403 Composio gives for another reason: %p', (message) => {
+		['/mcp/servers/srv_1/instances', MISSING_ACCOUNTS],
+		['/tool_router/session/trs_1/link', 'The session does not belong to the authenticated user.'],
+		[
+			'/mcp/servers/srv_1/instances',
+			'Requests from this IP address are not allowed for this API key.',
+		],
+	])(
+		'does not blame the scope for a 403 Composio gives for another reason: POST %s %p',
+		(path, message) => {
+			expect(scopeRefusal({ method: 'POST', path }, message)).toBeUndefined();
+		},
+	);
+
+	it.each([
+		['GET', '/connected_accounts', 'Your key has no access to Connected accounts.'],
+		['POST', '/connected_accounts/link', 'Connected accounts: write is not granted.'],
+		['POST', '/tool_router/session', 'The session does not belong to this scope.'],
+		['GET', '/mcp/servers', 'This resource does not belong to your permissions.'],
+	])(
+		'keeps the hint where those words are not the documented reason: %s %s',
+		(method, path, message) => {
+			expect(scopeRefusal({ method, path }, message)?.message).toMatch(
+				/ \(if this API key is scoped, it needs "/,
+			);
+		},
+	);
+
+	it('excuses "does not belong" on every route of a session, and the IP allowlist anywhere', () => {
+		const alien = 'The session does not belong to the authenticated user.';
+		for (const path of ['/tool_router/session/trs_1', '/tool_router/session/trs_1/toolkits']) {
+			expect(scopeRefusal({ method: 'GET', path }, alien)).toBeUndefined();
+		}
 		expect(
-			scopeRefusal({ method: 'POST', path: '/mcp/servers/srv_1/instances' }, message),
+			scopeRefusal({ method: 'POST', path: '/tool_router/session/trs_1/execute' }, alien),
+		).toBeUndefined();
+		expect(
+			scopeRefusal({ method: 'GET', path: '/webhook_subscriptions' }, 'IP not in allowlist'),
 		).toBeUndefined();
 	});
 });
@@ -135,10 +164,10 @@ describe('describeComposioError names the missing permission on a 403', () => {
 			upsert,
 		);
 		expect(info.message).toBe(
-			`${REFUSED} (this API key's scope lacks "Triggers: write", which Composio requires for POST /trigger_instances/{slug}/upsert)`,
+			`${REFUSED} (if this API key is scoped, it needs "Triggers: write" for POST /trigger_instances/{slug}/upsert)`,
 		);
 		expect(info.description).toMatch(
-			/^Use another key\. Put a key that has it in the credential: .*Request ID: req_1$/,
+			/^Use another key\. If so, put a key that has it in the credential: .*Request ID: req_1$/,
 		);
 		expect(info.httpCode).toBe('403');
 	});
@@ -164,5 +193,16 @@ describe('describeComposioError names the missing permission on a 403', () => {
 		const other = { method: 'GET', path: '/toolkits' };
 		expect(describeComposioError(403, {}, envelope(403, REFUSED), other).message).toBe(REFUSED);
 		expect(describeComposioError(403, {}, envelope(403, REFUSED)).message).toBe(REFUSED);
+	});
+
+	it.each([
+		['a bare { message }', { message: 'Forbidden' }],
+		['{ error: "…" }', { error: 'Forbidden' }],
+		['an envelope without a numeric status', { error: { message: 'Forbidden', status: '403' } }],
+		['an envelope without a message', { error: { status: 403 } }],
+	])("not for a 403 outside Composio's envelope: %s", (_case, body) => {
+		const info = describeComposioError(403, {}, body, upsert);
+		expect(info.message).not.toContain('if this API key is scoped');
+		expect(info.description ?? '').not.toContain('put a key that has it');
 	});
 });

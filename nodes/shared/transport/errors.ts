@@ -89,7 +89,6 @@ export function describeComposioError(
 	const statusLabel = `HTTP ${status}${STATUS_TEXT[status] ? ` ${STATUS_TEXT[status]}` : ''}`;
 
 	let message = text(inner?.message) ?? text(envelope?.message) ?? text(envelope?.error);
-	const own = message !== undefined;
 	const notes: string[] = [];
 	if (message === undefined) {
 		message = `Composio answered ${statusLabel}`;
@@ -108,8 +107,11 @@ export function describeComposioError(
 	const retryAfterSeconds = parseRetryAfter(header(headers, 'retry-after'));
 
 	if (suggestedFix) notes.unshift(suggestedFix);
-	// Only a 403 that carries a message of Composio's: an HTML 403 is a proxy's or a firewall's.
-	const scope = status === 403 && route && own ? scopeRefusal(route, message) : undefined;
+	// Only a 403 in Composio's envelope ({ error: { message, status } }, status a number): an HTML
+	// 403, a bare { message } or { error: "…" } is a proxy's, a gateway's or a firewall's.
+	const error = asRecord(envelope?.error);
+	const composios = text(error?.message) !== undefined && typeof error?.status === 'number';
+	const scope = status === 403 && route && composios ? scopeRefusal(route, message) : undefined;
 	if (scope) {
 		message = scope.message;
 		notes.push(scope.fix);

@@ -94,37 +94,51 @@ export function permissionFor({ method, path }: RequestRoute): RoutePermission |
 }
 
 /**
- * 403s on these routes that Composio documents for something other than the key: a user without
- * connected accounts for a server's auth configs (instance create), a session of another user,
- * and an address outside a key's IP allowlist.
+ * 403s that Composio documents for something other than the key's scope, each on the routes it
+ * can come from: a user without connected accounts for a server's auth configs (instance create),
+ * a session of another user (a session's routes), and an address outside a key's IP allowlist
+ * (any route). Elsewhere the same words (a message naming "Connected accounts", say) do not
+ * excuse the scope.
  */
-const NOT_THE_SCOPE = [/connected account/i, /does not belong/i, /\bIP\b|allow-?list/i];
+const NOT_THE_SCOPE: Array<{ pattern: RegExp; routes?: string[] }> = [
+	{ pattern: /connected account/i, routes: ['POST /mcp/servers/{server_id}/instances'] },
+	{
+		pattern: /does not belong/i,
+		routes: PERMISSIONS.map(({ route }) => route).filter((route) =>
+			route.includes(' /tool_router/session/{session_id}'),
+		),
+	},
+	{ pattern: /\bIP\b|allow-?list/i },
+];
 
 /**
- * The missing permission, when a 403 from Composio is its refusal of the key's scope. Composio's
- * wording for that refusal is not documented, so waiting for words such as "permission" could
- * miss it; instead every 403 carrying Composio's own message is taken as the scope, unless the
- * message names one of the reasons above. Scoped keys are the one cause of 403 on every route
- * (the spec documents none on the trigger's routes), and a misplaced hint still follows
- * Composio's own message, which comes first.
+ * The missing permission, when a 403 from Composio may be its refusal of the key's scope.
+ * Composio's wording for that refusal is not documented, so waiting for words such as
+ * "permission" could miss it; instead every 403 carrying Composio's own message is taken as
+ * possibly the scope, unless the message names one of the reasons above for its route. Scoped
+ * keys are the one documented cause of 403 on every route, but a full-access key may get an
+ * undocumented one: the hint says "if this API key is scoped", and follows Composio's own
+ * message, which comes first.
  */
 export function scopeRefusal(
 	route: RequestRoute,
 	composioMessage: string,
 ): { message: string; fix: string } | undefined {
 	const permission = permissionFor(route);
-	if (!permission || NOT_THE_SCOPE.some((pattern) => pattern.test(composioMessage))) {
+	if (
+		!permission ||
+		NOT_THE_SCOPE.some(
+			({ pattern, routes }) =>
+				(!routes || routes.includes(permission.route)) && pattern.test(composioMessage),
+		)
+	) {
 		return undefined;
 	}
-	const needed = permission.areas.map((area) => `"${area}: ${permission.access}"`);
+	const needed = permission.areas.map((area) => `"${area}: ${permission.access}"`).join(' or ');
 	const access = permission.access === 'read' ? 'Read' : 'Write';
 	const areas = permission.areas.map((area) => `"${area}"`).join(' or ');
-	const lacks =
-		needed.length === 1
-			? `${needed[0]}, which Composio requires`
-			: `${needed.join(' and ')}; Composio requires one of them`;
 	return {
-		message: `${composioMessage} (this API key's scope lacks ${lacks} for ${permission.route})`,
-		fix: `Put a key that has it in the credential: a full-access key, or one created in the Composio dashboard (Settings → API Keys) with ${access} access to ${areas} (a key's permissions cannot be changed afterwards).`,
+		message: `${composioMessage} (if this API key is scoped, it needs ${needed} for ${permission.route})`,
+		fix: `If so, put a key that has it in the credential: a full-access key, or one created in the Composio dashboard (Settings → API Keys) with ${access} access to ${areas} (a key's permissions cannot be changed afterwards).`,
 	};
 }
