@@ -85,7 +85,11 @@ export interface IdParameter {
 }
 
 export const SERVER_ID: IdParameter = { parameter: 'serverId', label: 'Server', inPath: true };
-export const SESSION_ID: IdParameter = { parameter: 'sessionId', label: 'Session ID', inPath: true };
+export const SESSION_ID: IdParameter = {
+	parameter: 'sessionId',
+	label: 'Session ID',
+	inPath: true,
+};
 /** A user ID goes into the path where it names an instance, into the body everywhere else. */
 export const USER_ID: IdParameter = { parameter: 'userId', label: 'User ID', inPath: false };
 export const USER_ID_IN_PATH: IdParameter = { ...USER_ID, inPath: true };

@@ -17,7 +17,6 @@ export interface ComposioErrorInfo {
 	retryAfterSeconds?: number;
 }
 
-
 const STATUS_TEXT: Record<number, string> = {
 	400: 'Bad Request',
 	401: 'Unauthorized',
@@ -31,7 +30,6 @@ const STATUS_TEXT: Record<number, string> = {
 	503: 'Service Unavailable',
 	504: 'Gateway Timeout',
 };
-
 
 function asRecord(value: unknown): Record<string, unknown> | undefined {
 	return value !== null && typeof value === 'object' && !Array.isArray(value)

@@ -29,7 +29,6 @@ export interface SendOptions extends Exchange {
 /** n8n's helper, asked for a full response with a streamed body and no redirects followed. */
 export type Send = (options: SendOptions) => Promise<IN8nHttpFullResponse>;
 
-
 export interface Answer {
 	statusCode: number;
 	headers: Headers;
@@ -63,7 +62,6 @@ const failed = (fault: ExchangeFault): { ok: false; fault: ExchangeFault } => ({
 	ok: false,
 	fault,
 });
-
 
 const REDIRECTS = [301, 302, 303, 307, 308];
 

@@ -30,8 +30,6 @@ import type { AttemptOutcome } from './retry';
 import type { Headers } from './headers';
 import { header } from './headers';
 
-
-
 const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 
 /** "60s", "1m", "500ms", "1" (seconds) as milliseconds; undefined when it is none of those. */

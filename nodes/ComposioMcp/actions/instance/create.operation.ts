@@ -109,10 +109,7 @@ function describeDuplicate(
 
 export async function execute(this: IExecuteFunctions, item: ItemContext): Promise<IDataObject[]> {
 	const { itemIndex, fields, client } = item;
-	const { serverId, userId } = readIds.call(this, item, [
-		SERVER_ID,
-		USER_ID,
-	]);
+	const { serverId, userId } = readIds.call(this, item, [SERVER_ID, USER_ID]);
 	const options = readParameter.call(this, item, 'options', {}) as IDataObject;
 	const returnExisting = options.ifExists === 'returnExisting';
 

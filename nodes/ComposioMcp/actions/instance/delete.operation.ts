@@ -35,10 +35,7 @@ export const description: INodeProperties[] = [
 
 export async function execute(this: IExecuteFunctions, item: ItemContext): Promise<IDataObject[]> {
 	const { itemIndex } = item;
-	const { serverId, userId } = readIds.call(this, item, [
-		SERVER_ID,
-		USER_ID_IN_PATH,
-	]);
+	const { serverId, userId } = readIds.call(this, item, [SERVER_ID, USER_ID_IN_PATH]);
 	const answer = await item.client.request({
 		method: 'DELETE',
 		path: buildPath('/mcp/servers/{serverId}/instances/{instanceId}', {

@@ -12,7 +12,8 @@ export const option: OperationOption = {
 	name: 'Delete',
 	value: 'delete',
 	action: 'Delete server',
-	description: "Soft-delete an MCP server by ID. Returns 'deleted': true and the server's ID (version 1: Composio's answer).",
+	description:
+		"Soft-delete an MCP server by ID. Returns 'deleted': true and the server's ID (version 1: Composio's answer).",
 };
 
 export const description: INodeProperties[] = [

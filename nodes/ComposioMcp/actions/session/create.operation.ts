@@ -154,9 +154,7 @@ function readToolkitMap(
 
 export async function execute(this: IExecuteFunctions, item: ItemContext): Promise<IDataObject[]> {
 	const { itemIndex, fields, client } = item;
-	const { userId } = readIds.call(this, item, [
-		USER_ID,
-	]);
+	const { userId } = readIds.call(this, item, [USER_ID]);
 	const mode = readParameter.call(this, item, 'toolkitsMode', 'all') as string;
 	const options = readParameter.call(this, item, 'options', {}) as IDataObject;
 

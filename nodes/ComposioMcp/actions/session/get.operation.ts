@@ -19,9 +19,7 @@ export const description: INodeProperties[] = [
 ];
 
 export async function execute(this: IExecuteFunctions, item: ItemContext): Promise<IDataObject[]> {
-	const { sessionId } = readIds.call(this, item, [
-		SESSION_ID,
-	]);
+	const { sessionId } = readIds.call(this, item, [SESSION_ID]);
 	const simplify = readSimplify.call(this, item);
 	const session = await item.client.request({
 		method: 'GET',

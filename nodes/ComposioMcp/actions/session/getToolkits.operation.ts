@@ -28,9 +28,7 @@ export const description: INodeProperties[] = [
 ];
 
 export async function execute(this: IExecuteFunctions, item: ItemContext): Promise<IDataObject[]> {
-	const { sessionId } = readIds.call(this, item, [
-		SESSION_ID,
-	]);
+	const { sessionId } = readIds.call(this, item, [SESSION_ID]);
 	const onlyConnected = readParameter.call(this, item, 'onlyConnected', false) === true;
 	const toolkits = await item.client.cursorPages({
 		method: 'GET',
