@@ -1,6 +1,6 @@
 import { parseList, serverNameProblem } from '../../nodes/shared/helpers/lists';
 import { settle } from '../../nodes/shared/helpers/settle';
-import { apiPrefix } from '../../nodes/shared/transport/url';
+import { apiPrefix, apiVersionOf } from '../../nodes/shared/transport/url';
 
 describe('parseList', () => {
 	it.each([
@@ -64,6 +64,12 @@ describe('apiPrefix', () => {
 		expect(apiPrefix(undefined)).toBe('/api/v3');
 		expect(apiPrefix('')).toBe('/api/v3');
 		expect(apiPrefix('v4')).toBeUndefined();
+	});
+
+	it('reads the API version the client exposes: unset is v3, unknown undefined', () => {
+		expect(apiVersionOf('v3.1')).toBe('v3.1');
+		expect(apiVersionOf(null)).toBe('v3');
+		expect(apiVersionOf('V3.1')).toBeUndefined();
 	});
 });
 

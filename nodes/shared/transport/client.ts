@@ -31,7 +31,8 @@ import type { AttemptOutcome } from './retry';
 import { isTransient, mayHaveReached, retryDelay } from './retry';
 import type { RequestSettings } from './settings';
 import { DEFAULT_SETTINGS } from './settings';
-import { apiPrefix, checkBaseUrl } from './url';
+import type { ApiVersion } from './url';
+import { apiPrefix, apiVersionOf, checkBaseUrl } from './url';
 
 export const CREDENTIAL_TYPE = 'composioMcpApi';
 
@@ -74,6 +75,12 @@ export class ComposioClient {
 
 	private readonly signal: AbortSignal | undefined;
 
+	/**
+	 * The credential's API version (unset: v3), for what only one version has or takes in another
+	 * shape; undefined when the credential names an unknown one (every request then fails).
+	 */
+	readonly apiVersion: ApiVersion | undefined;
+
 	private constructor(
 		context: ComposioContext,
 		credentials: ICredentialDataDecryptedObject,
@@ -82,6 +89,7 @@ export class ComposioClient {
 		this.node = context.getNode();
 		const target = targetOf(credentials);
 		this.target = target;
+		this.apiVersion = apiVersionOf(credentials.apiVersion);
 		// One gate per organisation in this n8n process: executions running at once share its limit.
 		this.gate = target.ok
 			? rateGateFor(

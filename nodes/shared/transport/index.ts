@@ -9,4 +9,5 @@ export type { ListRequest } from './pagination';
 export { toRequestSettings, toScheduling } from './settings';
 export type { Headers } from './headers';
 export { header } from './headers';
+export type { ApiVersion } from './url';
 export { buildPath } from './url';

@@ -1,10 +1,20 @@
 /** Composio's API versions; v3.1 serves the same MCP shapes under another prefix. */
 export const API_VERSIONS = ['v3', 'v3.1'] as const;
 
+export type ApiVersion = (typeof API_VERSIONS)[number];
+
+/** The credential's API version; an unset one (older credentials) is v3, an unknown one undefined. */
+export function apiVersionOf(version: unknown): ApiVersion | undefined {
+	if (version === undefined || version === null || version === '') return 'v3';
+	return (API_VERSIONS as readonly unknown[]).includes(version)
+		? (version as ApiVersion)
+		: undefined;
+}
+
 /** The path prefix for the credential's API version; an unset one (older credentials) is v3. */
 export function apiPrefix(version: unknown): string | undefined {
-	if (version === undefined || version === null || version === '') return '/api/v3';
-	return (API_VERSIONS as readonly unknown[]).includes(version) ? `/api/${version}` : undefined;
+	const known = apiVersionOf(version);
+	return known && `/api/${known}`;
 }
 
 /** The credential's base URL without trailing slashes, or undefined when it is not an http(s) URL. */
