@@ -9,10 +9,15 @@ export type { Area, KeyScope, Level } from './scopes';
 export { whoamiTool } from './sessions';
 export { loadSpec, Spec, SPEC_PATH } from './spec';
 export type {
+	AccountRecord,
+	AccountStatus,
+	AuthConfigRecord,
 	Delivery,
 	DeliveryOptions,
 	Fault,
 	InstanceRecord,
+	LinkOutcome,
+	LinkRecord,
 	RateLimit,
 	RecordedRequest,
 	ServerRecord,
@@ -23,5 +28,5 @@ export type {
 	TriggerInstanceRecord,
 	WebhookEvent,
 } from './types';
-export { EVENT_TYPES } from './types';
+export { ACCOUNT_STATUSES, EVENT_TYPES } from './types';
 export { sign, signedDelivery, TRIGGER_TYPES } from './triggers';

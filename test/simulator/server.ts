@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 
 import { type Answer, envelope, fail, newRequestId } from './answers';
 import { dripAnswer, FaultQueue, sendFault, writeAnswer } from './faults';
-import { ROUTES } from './routes';
+import { ROUTES, type RouteContext } from './routes';
 import { loadSpec, type Spec } from './spec';
 import { createLimiter, type Limiter } from './limiter';
 import { isMcpPath, serveMcp } from './mcp';
@@ -25,13 +25,16 @@ import {
 	triggerMessageEvent,
 	triggerRoutes,
 } from './triggers';
-import { State } from './state';
+import { checkStatus, State } from './state';
 import type {
 	AccountRecord,
+	AccountStatus,
 	Delivery,
 	DeliveryOptions,
 	Fault,
 	InstanceRecord,
+	LinkOutcome,
+	LinkRecord,
 	RateLimit,
 	RecordedRequest,
 	ServerRecord,
@@ -151,8 +154,12 @@ class SimulatorServer implements Simulator {
 
 	private readonly initialKeys: Record<string, KeyScope>;
 
+	private readonly failingUsers: string[];
+
 	constructor(opts: SimulatorOptions) {
 		this.apiKey = opts.apiKey ?? SIM_API_KEY;
+		this.failingUsers = opts.failingUsers ?? [];
+		this.failLinksFor(...this.failingUsers);
 		this.initialKeys = opts.scopedKeys ?? {};
 		for (const [key, scope] of Object.entries(this.initialKeys)) this.addKey(key, scope);
 		this.host = opts.host ?? '127.0.0.1';
@@ -211,6 +218,71 @@ class SimulatorServer implements Simulator {
 		opts?: { status?: string; toolkit?: string },
 	): AccountRecord {
 		return this.state.addAccount(userId, authConfigId, opts);
+	}
+
+	account(connectedAccountId: string): AccountRecord | undefined {
+		return this.state.account(connectedAccountId);
+	}
+
+	linkOf(connectedAccountId: string): LinkRecord | undefined {
+		return this.state.linkOf(connectedAccountId);
+	}
+
+	private liveAccount(id: string): AccountRecord {
+		const account = this.state.account(id);
+		if (!account) throw new Error(`no connected account ${id}`);
+		return account;
+	}
+
+	completeLink(connectedAccountId: string, outcome?: LinkOutcome): AccountRecord {
+		this.liveAccount(connectedAccountId);
+		const link = this.state.linkOf(connectedAccountId);
+		if (!link) throw new Error(`connected account ${connectedAccountId} has no link`);
+		const done = this.state.completeLink(link, outcome);
+		if (typeof done === 'string') throw new Error(done);
+		return done;
+	}
+
+	setAccountStatus(
+		connectedAccountId: string,
+		status: AccountStatus,
+		reason: string | null = null,
+	): AccountRecord {
+		const account = this.liveAccount(connectedAccountId);
+		this.state.pending.delete(account.id);
+		this.state.setStatus(account, checkStatus(status), reason);
+		return account;
+	}
+
+	activateAfterPolls(
+		connectedAccountId: string,
+		polls: number,
+		status: AccountStatus = 'ACTIVE',
+		reason?: string,
+	): void {
+		if (!Number.isInteger(polls) || polls < 0) throw new Error('polls must be a whole number ≥ 0');
+		this.state.schedule(connectedAccountId, {
+			status: checkStatus(status),
+			reason: reason ?? null,
+			polls,
+		});
+	}
+
+	activateAfter(
+		connectedAccountId: string,
+		ms: number,
+		status: AccountStatus = 'ACTIVE',
+		reason?: string,
+	): void {
+		this.state.schedule(connectedAccountId, {
+			status: checkStatus(status),
+			reason: reason ?? null,
+			at: Date.now() + ms,
+		});
+	}
+
+	failLinksFor(...userIds: string[]): void {
+		for (const userId of userIds) this.state.failingUsers.add(userId);
 	}
 
 	addInstance(serverId: string, userId: string): InstanceRecord {
@@ -275,9 +347,16 @@ class SimulatorServer implements Simulator {
 	}
 
 	expireAccount(connectedAccountId: string): WebhookEvent {
-		const account = this.state.accounts.find((candidate) => candidate.id === connectedAccountId);
-		if (!account) throw new Error(`no connected account ${connectedAccountId}`);
-		return accountExpiredEvent(this.state, account);
+		this.state.pending.delete(connectedAccountId);
+		return accountExpiredEvent(this.state, this.liveAccount(connectedAccountId));
+	}
+
+	async expireAndNotify(
+		connectedAccountId: string,
+		maxAttempts?: number,
+	): Promise<{ event: WebhookEvent; deliveries: Delivery[] }> {
+		const event = this.expireAccount(connectedAccountId);
+		return { event, deliveries: await this.send(event, maxAttempts) };
 	}
 
 	disableTrigger(triggerId: string, reason: string): WebhookEvent {
@@ -359,6 +438,7 @@ class SimulatorServer implements Simulator {
 		this.limiter = undefined;
 		this.rateLimited = 0;
 		this.state = new State();
+		this.failLinksFor(...this.failingUsers);
 		this.requests.length = 0;
 		this.violations.length = 0;
 		this.faults.clear();
@@ -520,7 +600,8 @@ class SimulatorServer implements Simulator {
 				this.violations.push(`${where}: request: ${parsed.errors.join('; ')}`);
 				answer = fail(400, `Invalid request: ${parsed.errors.join('; ')}`);
 			} else {
-				answer = this.route(route, parsed, where);
+				const apiVersion = target.segments[1] === 'v3.1' ? 'v3.1' : 'v3';
+				answer = this.route(route, { ...parsed, apiVersion }, where);
 			}
 		}
 		const prepared = this.prepare(answer);
@@ -566,7 +647,7 @@ class SimulatorServer implements Simulator {
 
 	private route(
 		key: string,
-		parsed: { params: Record<string, string>; query: Record<string, unknown>; body: unknown },
+		parsed: Omit<RouteContext, 'state' | 'baseUrl'>,
 		where: string,
 	): Answer {
 		const handler = ROUTES[key];

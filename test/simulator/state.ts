@@ -3,8 +3,11 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import {
 	ACCOUNT_STATUSES,
 	type AccountRecord,
+	type AccountStatus,
 	type AuthConfigRecord,
 	type InstanceRecord,
+	type LinkOutcome,
+	type LinkRecord,
 	type ServerRecord,
 	type SessionRecord,
 	type SubscriptionRecord,
@@ -13,6 +16,24 @@ import {
 
 const EPOCH = Date.UTC(2026, 0, 1);
 const DEFAULT_TOOLKIT = 'github';
+/** How long a connect link lives (Composio: about 10 minutes). */
+const LINK_LIFETIME_MS = 10 * 60_000;
+export const LINK_FAILED_REASON = 'The user did not grant access on the connect page';
+
+/** A status change a test hook scheduled: after some GETs of the account, or at a time. */
+interface PendingStatus {
+	status: AccountStatus;
+	reason: string | null;
+	polls?: number;
+	at?: number;
+}
+
+export function checkStatus(status: string): AccountStatus {
+	if (!(ACCOUNT_STATUSES as readonly string[]).includes(status)) {
+		throw new Error(`connected account status must be one of ${ACCOUNT_STATUSES.join(', ')}`);
+	}
+	return status as AccountStatus;
+}
 
 export function shortId(prefix: string): string {
 	return `${prefix}_${randomBytes(6).toString('hex')}`;
@@ -43,6 +64,15 @@ export class State {
 	secretOnRead = true;
 
 	triggerInstances = new Map<string, TriggerInstanceRecord>();
+
+	/** Connect links by token (see connections.ts). */
+	links = new Map<string, LinkRecord>();
+
+	/** Users whose links fail on the hosted page unless the page is told otherwise. */
+	failingUsers = new Set<string>();
+
+	/** Status changes scheduled by test hooks, by account id. */
+	pending = new Map<string, PendingStatus>();
 
 	private creates = new Map<string, number>();
 
@@ -109,12 +139,9 @@ export class State {
 	addAccount(
 		userId: string,
 		authConfigId: string,
-		opts: { status?: string; toolkit?: string } = {},
+		opts: { status?: string; toolkit?: string; alias?: string } = {},
 	) {
-		const status = opts.status ?? 'ACTIVE';
-		if (!(ACCOUNT_STATUSES as readonly string[]).includes(status)) {
-			throw new Error(`connected account status must be one of ${ACCOUNT_STATUSES.join(', ')}`);
-		}
+		const status = checkStatus(opts.status ?? 'ACTIVE');
 		const config = this.ensureAuthConfig(authConfigId, opts.toolkit);
 		const at = this.now();
 		const record: AccountRecord = {
@@ -123,11 +150,87 @@ export class State {
 			auth_config_id: authConfigId,
 			toolkit: opts.toolkit ?? config.toolkit,
 			status,
+			status_reason: null,
+			is_disabled: false,
+			alias: opts.alias ?? null,
 			created_at: at,
 			updated_at: at,
 		};
 		this.accounts.push(record);
 		return record;
+	}
+
+	/** The live account, with any status change whose time has come applied. */
+	account(id: string): AccountRecord | undefined {
+		const account = this.accounts.find((candidate) => candidate.id === id);
+		const pending = this.pending.get(id);
+		if (account && pending?.at !== undefined && Date.now() >= pending.at) {
+			this.pending.delete(id);
+			this.setStatus(account, pending.status, pending.reason);
+		}
+		return account;
+	}
+
+	/** Applies every timed status change that is due (before a list or an MCP request reads them). */
+	settle(): void {
+		for (const id of [...this.pending.keys()]) this.account(id);
+	}
+
+	/** One GET of the account by id: a change scheduled after N polls counts it down. */
+	poll(account: AccountRecord): void {
+		const pending = this.pending.get(account.id);
+		if (pending?.polls === undefined) return;
+		if (pending.polls > 0) {
+			pending.polls--;
+			return;
+		}
+		this.pending.delete(account.id);
+		this.setStatus(account, pending.status, pending.reason);
+	}
+
+	setStatus(account: AccountRecord, status: AccountStatus, reason: string | null = null): void {
+		account.status = status;
+		account.status_reason = reason;
+		account.updated_at = this.now();
+	}
+
+	schedule(id: string, pending: PendingStatus): void {
+		if (!this.account(id)) throw new Error(`no connected account ${id}`);
+		this.pending.set(id, pending);
+	}
+
+	/** A new connect link for the account (the hosted page at `<baseUrl>/link/<token>`). */
+	newLink(account: AccountRecord, baseUrl: string, callbackUrl?: string): LinkRecord {
+		const token = shortId('lt');
+		const link: LinkRecord = {
+			token,
+			connected_account_id: account.id,
+			redirect_url: `${baseUrl}/link/${token}`,
+			...(callbackUrl ? { callback_url: callbackUrl } : {}),
+			expires_at: new Date(Date.now() + LINK_LIFETIME_MS).toISOString(),
+		};
+		this.links.set(token, link);
+		return link;
+	}
+
+	/** The account's latest link. */
+	linkOf(accountId: string): LinkRecord | undefined {
+		return [...this.links.values()].filter((link) => link.connected_account_id === accountId).pop();
+	}
+
+	/** What the user does on the hosted page; an error message when the link cannot be used. */
+	completeLink(link: LinkRecord, outcome?: LinkOutcome): AccountRecord | string {
+		const account = this.account(link.connected_account_id);
+		if (!account) return 'The connected account of this link was deleted.';
+		if (link.outcome) return 'This link was used already.';
+		if (this.linkOf(account.id) !== link) return 'A newer link replaced this one.';
+		if (Date.parse(link.expires_at) <= Date.now()) return 'This link has expired.';
+		if (account.status !== 'INITIATED') return `The connected account is ${account.status}.`;
+		link.outcome = outcome ?? (this.failingUsers.has(account.user_id) ? 'failed' : 'success');
+		this.pending.delete(account.id);
+		if (link.outcome === 'success') this.setStatus(account, 'ACTIVE');
+		else this.setStatus(account, 'FAILED', LINK_FAILED_REASON);
+		return account;
 	}
 
 	/** Auth config ids of the server that the user has no ACTIVE connected account for. */

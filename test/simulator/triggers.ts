@@ -302,14 +302,13 @@ export function triggerMessageEvent(
 
 /** The account expires (its status changes) and the event carries it as GET would show it. */
 export function accountExpiredEvent(state: State, account: AccountRecord): WebhookEvent {
-	account.status = 'EXPIRED';
-	account.updated_at = state.now();
+	state.setStatus(account, 'EXPIRED', 'The refresh token was revoked');
 	return {
 		id: shortId('msg'),
 		type: 'composio.connected_account.expired',
 		timestamp: new Date().toISOString(),
 		metadata: { ...PROJECT },
-		data: { ...accountView(state, account), status_reason: 'The refresh token was revoked' },
+		data: accountView(state, account),
 	};
 }
 

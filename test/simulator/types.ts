@@ -108,6 +108,7 @@ export interface InstanceRecord {
 	updated_at: string;
 }
 
+/** REVOKED exists in v3.1 only: a v3 answer showing it is a spec violation. */
 export const ACCOUNT_STATUSES = [
 	'INITIALIZING',
 	'INITIATED',
@@ -115,7 +116,13 @@ export const ACCOUNT_STATUSES = [
 	'FAILED',
 	'EXPIRED',
 	'INACTIVE',
+	'REVOKED',
 ] as const;
+
+export type AccountStatus = (typeof ACCOUNT_STATUSES)[number];
+
+/** What the user does on the hosted connect page. */
+export type LinkOutcome = 'success' | 'failed';
 
 export interface AccountRecord {
 	id: string;
@@ -123,8 +130,29 @@ export interface AccountRecord {
 	auth_config_id: string;
 	toolkit: string;
 	status: string;
+	/** Why the account is FAILED, EXPIRED, …; null otherwise. */
+	status_reason: string | null;
+	/** Disable sets it (and the status INACTIVE); enable clears it. */
+	is_disabled: boolean;
+	/** v3.1 Create Link's `alias`; null without one. */
+	alias: string | null;
 	created_at: string;
 	updated_at: string;
+}
+
+/**
+ * A connect link (Create Link, a session's link, Refresh): the hosted page at `redirect_url`
+ * (`<sim>/link/<token>`) completes it once.
+ */
+export interface LinkRecord {
+	token: string;
+	connected_account_id: string;
+	redirect_url: string;
+	/** Where the page sends the browser afterwards; undefined: it shows a small HTML page. */
+	callback_url?: string;
+	expires_at: string;
+	/** The outcome once the page (or completeLink) was used. */
+	outcome?: LinkOutcome;
 }
 
 export interface AuthConfigRecord {
@@ -231,11 +259,43 @@ export interface Simulator {
 			allowed_tools: string[];
 		}>,
 	): ServerRecord;
+	/** Seeds a connected account: ACTIVE unless told otherwise (no link; see Create Link for one). */
 	connectAccount(
 		userId: string,
 		authConfigId: string,
 		opts?: { status?: string; toolkit?: string },
 	): AccountRecord;
+	/** The live connected account (pending hooks applied); undefined once deleted. */
+	account(connectedAccountId: string): AccountRecord | undefined;
+	/** The account's latest connect link (Create Link, a session's link or Refresh), if any. */
+	linkOf(connectedAccountId: string): LinkRecord | undefined;
+	/**
+	 * What the hosted connect page does, without HTTP: the INITIATED account turns ACTIVE
+	 * ('success', the default unless the user is in the failing set) or FAILED ('failed', with a
+	 * status_reason). Throws when the account has no unused link or is not INITIATED.
+	 */
+	completeLink(connectedAccountId: string, outcome?: LinkOutcome): AccountRecord;
+	/** Sets the status (and status_reason: null unless given) at once, as Composio's side would. */
+	setAccountStatus(
+		connectedAccountId: string,
+		status: AccountStatus,
+		reason?: string | null,
+	): AccountRecord;
+	/**
+	 * For Wait tests without sleeps: the next `polls` GETs of /connected_accounts/{id} still see
+	 * the current status, the one after sees `status` (default ACTIVE; with `reason` as its
+	 * status_reason). polls 0: the next GET sees it.
+	 */
+	activateAfterPolls(
+		connectedAccountId: string,
+		polls: number,
+		status?: AccountStatus,
+		reason?: string,
+	): void;
+	/** The same after `ms` of wall-clock time (applied when the account is next read; no timer). */
+	activateAfter(connectedAccountId: string, ms: number, status?: AccountStatus, reason?: string): void;
+	/** Links of these users fail on the hosted page by default (outcome=success still succeeds). */
+	failLinksFor(...userIds: string[]): void;
 	/** Seeds an instance directly (no request; it counts as the user's one create). */
 	addInstance(serverId: string, userId: string): InstanceRecord;
 	/** Live instances of a server. */
@@ -255,7 +315,19 @@ export interface Simulator {
 	triggerInstances(): TriggerInstanceRecord[];
 	/** Events as Composio makes them; expiring and disabling change the state as Composio would. */
 	triggerMessage(triggerId: string, data: unknown): WebhookEvent;
+	/**
+	 * The account turns EXPIRED (status_reason set) and the event is returned, sent nowhere: tests
+	 * that deliver it themselves (deliver, send, signedDelivery) use this. See expireAndNotify.
+	 */
 	expireAccount(connectedAccountId: string): WebhookEvent;
+	/**
+	 * expireAccount, then the signed Connected Account Expired event sent as Composio sends it
+	 * (send: only when a subscription exists and enables the event, retried up to maxAttempts).
+	 */
+	expireAndNotify(
+		connectedAccountId: string,
+		maxAttempts?: number,
+	): Promise<{ event: WebhookEvent; deliveries: Delivery[] }>;
 	disableTrigger(triggerId: string, reason: string): WebhookEvent;
 	/** One signed delivery (to the subscription's URL with its secret unless told otherwise). */
 	deliver(event: WebhookEvent, options?: DeliveryOptions): Promise<Delivery>;
@@ -291,4 +363,6 @@ export interface SimulatorOptions {
 	/** Delays every answer. */
 	latencyMs?: number;
 	rateLimit?: RateLimit;
+	/** Users whose links fail on the hosted page by default (kept across reset; see failLinksFor). */
+	failingUsers?: string[];
 }

@@ -77,8 +77,8 @@ export function accountView(state: State, account: AccountRecord) {
 		updated_at: account.updated_at,
 		state: connectionState(account.status),
 		data: {},
-		status_reason: null,
-		is_disabled: false,
+		status_reason: account.status_reason,
+		is_disabled: account.is_disabled,
 	};
 }
 
