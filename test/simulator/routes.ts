@@ -31,6 +31,8 @@ export interface RouteContext {
 	body: unknown;
 	state: State;
 	baseUrl: string;
+	/** The version the request's path names (`/api/v3.1/…` maps onto the spec's `/api/v3/…`). */
+	apiVersion: 'v3' | 'v3.1';
 }
 
 type Handler = (ctx: RouteContext) => Answer;
