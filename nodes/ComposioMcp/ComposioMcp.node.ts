@@ -7,9 +7,9 @@ import type {
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { requestOptions } from './actions/requestOptions.description';
-import { instance, server, session } from './actions/resources';
+import { authConfig, connectedAccount, instance, server, session } from './actions/resources';
 import { router } from './actions/router';
-import { listSearch } from './methods';
+import { listSearch, loadOptions } from './methods';
 
 export class ComposioMcp implements INodeType {
 	description: INodeTypeDescription = {
@@ -35,6 +35,16 @@ export class ComposioMcp implements INodeType {
 				noDataExpression: true,
 				options: [
 					{
+						name: 'Auth Config',
+						value: 'authConfig',
+						description: "How users authenticate with a toolkit: Composio's OAuth app or your own",
+					},
+					{
+						name: 'Connected Account',
+						value: 'connectedAccount',
+						description: "One user's authorised connection to a toolkit, made with a connect link",
+					},
+					{
 						name: 'Instance',
 						value: 'instance',
 						description: "One end user's seat on an MCP server",
@@ -53,6 +63,8 @@ export class ComposioMcp implements INodeType {
 				// Instance stays the default: n8n leaves defaults out of saved workflows.
 				default: 'instance',
 			},
+			...authConfig.description,
+			...connectedAccount.description,
 			...instance.description,
 			...server.description,
 			...session.description,
@@ -60,7 +72,7 @@ export class ComposioMcp implements INodeType {
 		],
 	};
 
-	methods = { listSearch };
+	methods = { listSearch, loadOptions };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await router.call(this);

@@ -47,6 +47,51 @@ export const serverLocator: INodeProperties = {
 	],
 };
 
+/** A picker with Composio's list (searchable) and an ID box; each use adds its displayOptions. */
+function idLocator(
+	displayName: string,
+	name: string,
+	searchListMethod: string,
+	placeholder: string,
+	description: string,
+): INodeProperties {
+	return {
+		displayName,
+		name,
+		type: 'resourceLocator',
+		default: { mode: 'list', value: '' },
+		required: true,
+		description,
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				typeOptions: { searchListMethod, searchable: true },
+			},
+			{ displayName: 'By ID', name: 'id', type: 'string', placeholder },
+		],
+	};
+}
+
+/** The Auth Config picker: a toolkit's way of authenticating users (Composio-managed or your own app). */
+export const authConfigLocator = idLocator(
+	'Auth Config',
+	'authConfigId',
+	'searchAuthConfigs',
+	'e.g. ac_1a2b3c4d5e6f',
+	"The auth config: how users authenticate with a toolkit (Composio's OAuth app or your own)",
+);
+
+/** The Connected Account picker: one user's authorised connection to one toolkit. */
+export const connectedAccountLocator = idLocator(
+	'Connected Account',
+	'connectedAccountId',
+	'searchConnectedAccounts',
+	'e.g. ca_1a2b3c4d5e6f or {{ $json.connectedAccountId }}',
+	"A user's connection to a toolkit, e.g. as Create Link returned it ('connectedAccountId')",
+);
+
 /**
  * The end user, by the caller's own ID: Composio's user_id, which is also the instance ID of the
  * user's instance on a server. Each use adds its description and displayOptions.
@@ -92,4 +137,20 @@ export function returnAllOrLimit(resource: string, operation: string): INodeProp
 			displayOptions: { show: { ...show, returnAll: [false] } },
 		},
 	];
+}
+
+/** n8n's Options collection of an operation's optional settings. */
+export function optionsCollection(
+	displayOptions: INodeProperties['displayOptions'],
+	options: INodeProperties[],
+): INodeProperties {
+	return {
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		displayOptions,
+		options,
+	};
 }

@@ -90,6 +90,17 @@ export const SESSION_ID: IdParameter = {
 	label: 'Session ID',
 	inPath: true,
 };
+export const CONNECTED_ACCOUNT_ID: IdParameter = {
+	parameter: 'connectedAccountId',
+	label: 'Connected Account',
+	inPath: true,
+};
+/** An auth config ID goes into the path to read one; Create Link sends it in the body. */
+export const AUTH_CONFIG_ID: IdParameter = {
+	parameter: 'authConfigId',
+	label: 'Auth Config',
+	inPath: true,
+};
 /** A user ID goes into the path where it names an instance, into the body everywhere else. */
 export const USER_ID: IdParameter = { parameter: 'userId', label: 'User ID', inPath: false };
 export const USER_ID_IN_PATH: IdParameter = { ...USER_ID, inPath: true };
@@ -190,4 +201,70 @@ export function readText(
 	itemIndex: number,
 ): string {
 	return parsedOrFail(this, parseText(value, label), itemIndex);
+}
+
+/**
+ * A JSON object parameter or option: JSON text, or an object from an expression; empty text is
+ * {}. Anything else fails the item, with `example` showing what is wanted.
+ */
+export function readJsonObject(
+	this: IExecuteFunctions,
+	raw: unknown,
+	label: string,
+	example: string,
+	itemIndex: number,
+): IDataObject {
+	let value: unknown = raw === undefined ? {} : raw;
+	if (typeof value === 'string') {
+		if (value.trim() === '') return {};
+		try {
+			value = JSON.parse(value);
+		} catch {
+			throw invalidInput.call(this, `${label} is not valid JSON`, itemIndex);
+		}
+	}
+	if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+		throw invalidInput.call(this, `${label} must be a JSON object, e.g. ${example}`, itemIndex);
+	}
+	return value as IDataObject;
+}
+
+/**
+ * Refuses, before anything is sent, an option that only Composio's API v3.1 takes when the
+ * credential uses another version (Composio's v3 would refuse or ignore it). An operation that
+ * only v3.1 has (Session › Update, Delete) passes `fix` instead of "or remove the option".
+ */
+export function requireV31(
+	this: IExecuteFunctions,
+	item: ItemContext,
+	option: string,
+	fix = `Switch the credential's API Version to V3.1, or remove '${option}'.`,
+): void {
+	if (item.client.apiVersion === 'v3.1') return;
+	throw new NodeOperationError(
+		this.getNode(),
+		`${option} needs Composio's API v3.1, and the credential uses ${item.client.apiVersion ?? 'an unknown version'}`,
+		{
+			itemIndex: item.itemIndex,
+			description: `${fix} Nothing was sent to Composio for this item.`,
+		},
+	);
+}
+
+/** A boolean parameter or option: true or false, or the texts "true" and "false" from an expression. */
+export function readBoolean(
+	this: IExecuteFunctions,
+	value: unknown,
+	label: string,
+	itemIndex: number,
+): boolean {
+	if (typeof value === 'boolean') return value;
+	// Boolean() would read the text "false" as true.
+	const text = typeof value === 'string' ? value.trim().toLowerCase() : undefined;
+	if (text === 'true' || text === 'false') return text === 'true';
+	throw invalidInput.call(
+		this,
+		`${label} must be true or false, got ${JSON.stringify(value) ?? String(value)}`,
+		itemIndex,
+	);
 }

@@ -1,11 +1,18 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import type { ItemContext } from './common';
-import { invalidInput, readParameter } from './common';
+import { readBoolean, readParameter } from './common';
 import { fromOutputVersion, isVersion1 } from './version';
 
-/** n8n's Simplify parameter, on by default as n8n asks for large answers; version 1.1 on. */
-export function simplifyField(resource: string, operation: string): INodeProperties {
+/**
+ * n8n's Simplify parameter, on by default as n8n asks for large answers; version 1.1 on, or in
+ * every version for resources that came after 1.1 (no saved workflow has their output to keep).
+ */
+export function simplifyField(
+	resource: string,
+	operation: string,
+	everyVersion = false,
+): INodeProperties {
 	return {
 		displayName: 'Simplify',
 		name: 'simplify',
@@ -13,25 +20,28 @@ export function simplifyField(resource: string, operation: string): INodePropert
 		default: true,
 		description: 'Whether to return a simplified version of the response instead of the raw data',
 		displayOptions: {
-			show: { resource: [resource], operation: [operation], ...fromOutputVersion },
+			show: {
+				resource: [resource],
+				operation: [operation],
+				...(everyVersion ? {} : fromOutputVersion),
+			},
 		},
 	};
 }
 
-/** Whether the item's output is simplified. Version 1 has no Simplify: it outputs the raw data. */
-export function readSimplify(this: IExecuteFunctions, item: ItemContext): boolean {
-	if (isVersion1.call(this)) return false;
+/**
+ * Whether the item's output is simplified. Version 1 has no Simplify (it outputs the raw data),
+ * except on resources that came after 1.1 (`everyVersion`, as in simplifyField).
+ */
+export function readSimplify(
+	this: IExecuteFunctions,
+	item: ItemContext,
+	everyVersion = false,
+): boolean {
+	if (!everyVersion && isVersion1.call(this)) return false;
 	// Absent from a saved workflow means its default: n8n does not store defaults.
 	const value = readParameter.call(this, item, 'simplify', true);
-	if (typeof value === 'boolean') return value;
-	// An expression may give the text "false", which Boolean() would read as on.
-	const text = typeof value === 'string' ? value.trim().toLowerCase() : undefined;
-	if (text === 'true' || text === 'false') return text === 'true';
-	throw invalidInput.call(
-		this,
-		`Simplify must be true or false, got ${JSON.stringify(value) ?? String(value)}`,
-		item.itemIndex,
-	);
+	return readBoolean.call(this, value, 'Simplify', item.itemIndex);
 }
 
 /**
@@ -52,10 +62,48 @@ const SERVER_FIELDS = [
 	'updated_at',
 ];
 
-/** A server as Get, Get Many, Create and Update answer it; a field Composio left out is null. */
-export function simplifyServer(server: IDataObject): IDataObject {
-	return Object.fromEntries(SERVER_FIELDS.map((field) => [field, server[field] ?? null]));
+/** The object cut down to these fields, in this order; a field Composio left out is null. */
+function keepFields(fields: string[]): (object: IDataObject) => IDataObject {
+	return (object) => Object.fromEntries(fields.map((field) => [field, object[field] ?? null]));
 }
+
+/** A server as Get, Get Many, Create and Update answer it. */
+export const simplifyServer = keepFields(SERVER_FIELDS);
+
+/**
+ * A connected account, under Composio's names. Left out: `state`, `data` and `params` (the
+ * connection's credentials and settings, which may hold tokens), `test_request_endpoint` and
+ * `deprecated`.
+ */
+export const simplifyConnectedAccount = keepFields([
+	'id',
+	'user_id',
+	'status',
+	'status_reason',
+	'is_disabled',
+	'toolkit',
+	'auth_config',
+	'created_at',
+	'updated_at',
+]);
+
+/**
+ * An auth config, under Composio's names. Left out: its `credentials` and `shared_credentials`
+ * (an OAuth app's client ID and secret), `uuid`, `type`, `proxy_config`, `created_by`,
+ * `expected_input_fields`, `restrict_to_following_tools`, `tool_access_config` and
+ * `deprecated_params`.
+ */
+export const simplifyAuthConfig = keepFields([
+	'id',
+	'name',
+	'toolkit',
+	'auth_scheme',
+	'is_composio_managed',
+	'status',
+	'no_of_connections',
+	'created_at',
+	'last_updated_at',
+]);
 
 /**
  * A session as sessionOutput gives it, flattened: `sessionId` and `mcpUrl` stay on top and the

@@ -1,6 +1,6 @@
 /**
  * The Composio calls that more than one operation makes: a server, a user's MCP URL, a user's
- * instance, the connections a user lacks and the links to make them. Operations use these and
+ * instance, a connected account, the connections a user lacks and the links to make them. Operations use these and
  * never each other.
  */
 import type { IDataObject } from 'n8n-workflow';
@@ -8,17 +8,13 @@ import type { IDataObject } from 'n8n-workflow';
 import type { ComposioClient } from '../../shared/transport';
 import { buildPath } from '../../shared/transport';
 
-export async function getServer(
-	client: ComposioClient,
-	serverId: string,
-	itemIndex: number,
-): Promise<IDataObject> {
-	return await client.request({
-		method: 'GET',
-		path: buildPath('/mcp/{id}', { id: serverId }),
-		itemIndex,
-	});
+/** One object read by its ID, which goes into the path template's `{id}`. */
+function getById(template: string) {
+	return async (client: ComposioClient, id: string, itemIndex: number): Promise<IDataObject> =>
+		await client.request({ method: 'GET', path: buildPath(template, { id }), itemIndex });
 }
+
+export const getServer = getById('/mcp/{id}');
 
 export interface GenerateUrlsBody {
 	user_ids?: string[];
@@ -103,10 +99,58 @@ export async function missingConnections(
 	}));
 }
 
+/** A connected account by its ID: Connected Account › Get, and Wait for Connection's polls. */
+export const getConnectedAccount = getById('/connected_accounts/{id}');
+
 /**
- * A link where the user connects an account for an auth config. Each call makes a new link and
- * pending account: never sent again once it may have reached Composio.
+ * Connected Account › Enable and Disable: Composio's answer with the account's ID and the state
+ * asked for on top. Repeating it changes nothing, so it is retried like a read.
  */
+export async function setConnectedAccountEnabled(
+	client: ComposioClient,
+	connectedAccountId: string,
+	enabled: boolean,
+	itemIndex: number,
+): Promise<IDataObject> {
+	const answer = await client.request({
+		method: 'PATCH',
+		path: buildPath('/connected_accounts/{id}/status', { id: connectedAccountId }),
+		body: { enabled },
+		itemIndex,
+	});
+	return { connectedAccountId, enabled, ...answer };
+}
+
+export interface ConnectLinkBody extends IDataObject {
+	auth_config_id: string;
+	user_id: string;
+	callback_url?: string;
+	connection_data?: IDataObject;
+	/** API v3.1 only. */
+	alias?: string;
+}
+
+/**
+ * Composio's connect link for an auth config. Each call makes a new link and pending account:
+ * never sent again once it may have reached Composio.
+ */
+export async function requestConnectLink(
+	client: ComposioClient,
+	body: ConnectLinkBody,
+	itemIndex: number,
+	ifOutcomeUnknown?: string,
+): Promise<IDataObject> {
+	return await client.request({
+		method: 'POST',
+		path: '/connected_accounts/link',
+		body,
+		itemIndex,
+		safeToRepeat: false,
+		ifOutcomeUnknown,
+	});
+}
+
+/** A link where the user connects an account for an auth config the user lacks. */
 export async function createConnectLink(
 	client: ComposioClient,
 	{ authConfigId, toolkit }: MissingConnection,
@@ -114,13 +158,11 @@ export async function createConnectLink(
 	callbackUrl: string,
 	itemIndex: number,
 ): Promise<IDataObject> {
-	const link = await client.request({
-		method: 'POST',
-		path: '/connected_accounts/link',
-		body: { auth_config_id: authConfigId, user_id: userId, callback_url: callbackUrl },
+	const link = await requestConnectLink(
+		client,
+		{ auth_config_id: authConfigId, user_id: userId, callback_url: callbackUrl },
 		itemIndex,
-		safeToRepeat: false,
-	});
+	);
 	return {
 		authConfigId,
 		toolkit,

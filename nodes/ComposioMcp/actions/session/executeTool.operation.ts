@@ -3,7 +3,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { buildPath } from '../../../shared/transport';
 import type { ItemContext, OperationOption } from '../common';
-import { invalidInput, readIds, readParameter, SESSION_ID } from '../common';
+import { readIds, readJsonObject, readParameter, SESSION_ID } from '../common';
 import { sessionIdParameter } from './session';
 
 const showFor = { show: { resource: ['session'], operation: ['executeTool'] } };
@@ -39,35 +39,19 @@ export const description: INodeProperties[] = [
 	},
 ];
 
-/** The Arguments parameter as an object: JSON text or an object from an expression. */
-function readArguments(this: IExecuteFunctions, item: ItemContext): IDataObject {
-	const raw = readParameter.call(this, item, 'toolArguments', '{}');
-	let value: unknown = raw;
-	if (typeof raw === 'string') {
-		if (raw.trim() === '') return {};
-		try {
-			value = JSON.parse(raw);
-		} catch {
-			throw invalidInput.call(this, 'Arguments is not valid JSON', item.itemIndex);
-		}
-	}
-	if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-		throw invalidInput.call(
-			this,
-			'Arguments must be a JSON object, e.g. {"to": "ada@example.com"}',
-			item.itemIndex,
-		);
-	}
-	return value as IDataObject;
-}
-
 export async function execute(this: IExecuteFunctions, item: ItemContext): Promise<IDataObject[]> {
 	const { itemIndex, fields } = item;
 	const { sessionId, toolSlug } = readIds.call(this, item, [
 		SESSION_ID,
 		{ parameter: 'toolSlug', label: 'Tool Slug', inPath: false },
 	]);
-	const args = readArguments.call(this, item);
+	const args = readJsonObject.call(
+		this,
+		readParameter.call(this, item, 'toolArguments', '{}'),
+		'Arguments',
+		'{"to": "ada@example.com"}',
+		itemIndex,
+	);
 	const answer = await item.client.request({
 		method: 'POST',
 		path: buildPath('/tool_router/session/{sessionId}/execute', { sessionId }),

@@ -1,0 +1,6 @@
+import * as operations from './operations';
+import { resourceDescription } from '../resource';
+
+export { operations };
+
+export const description = resourceDescription('connectedAccount', operations, 'createLink');
