@@ -3,7 +3,8 @@
  * The MCP endpoints behind the URLs the simulator hands out, real MCP over Streamable HTTP (the
  * MCP SDK's server, stateless): a session's URL (`/tool_router/v3/<session>/mcp`) and a server's
  * URL for a user (`/v3/mcp/<server>?user_id=…`, from Generate URL and Include MCP URL). Each
- * checks `x-api-key`, lists the tools of its toolkits and answers a call from the simulator's state.
+ * checks `x-api-key`, lists the tools of its toolkits where the user's account is ACTIVE and
+ * enabled, and answers a call from the simulator's state.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
@@ -11,7 +12,7 @@ import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { CallToolRequestSchema, ListToolsRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 
-import { executeTool, sessionToolkits, whoamiTool } from './sessions';
+import { executeTool, sessionAccount, sessionToolkits, whoamiTool } from './sessions';
 import type { State } from './state';
 import type { RecordedRequest, SessionRecord } from './types';
 
@@ -39,6 +40,18 @@ function endpointSession(state: State, request: RecordedRequest): SessionRecord 
 		connected_accounts: {},
 		manage_connections: { enabled: false },
 	};
+}
+
+/**
+ * The toolkits whose tools an endpoint lists: those where the user's account (the one the session
+ * uses) is ACTIVE and enabled. Calling another toolkit's tool still answers, with the tool's error.
+ */
+function usableToolkits(state: State, session: SessionRecord): string[] {
+	state.settle();
+	return sessionToolkits(state, session).filter((toolkit) => {
+		const account = sessionAccount(state, session, toolkit);
+		return account?.status === 'ACTIVE' && !account.is_disabled;
+	});
 }
 
 export function isMcpPath(path: string): boolean {
@@ -72,7 +85,7 @@ export async function serveMcp(
 		{ capabilities: { tools: {} } },
 	);
 	server.setRequestHandler(ListToolsRequestSchema, async () => ({
-		tools: sessionToolkits(state, session).map((toolkit) => ({
+		tools: usableToolkits(state, session).map((toolkit) => ({
 			name: whoamiTool(toolkit),
 			description: `Who the user is on ${toolkit}: their connected account`,
 			inputSchema: { type: 'object' as const, properties: {} },

@@ -2,18 +2,13 @@
  * Composio's behaviour per operation of the spec, keyed `METHOD template`. Requests reach a
  * handler only after authentication and validation against the spec, so bodies have their shape.
  */
-import { randomUUID } from 'node:crypto';
-
 import { type Answer, fail, ok } from './answers';
+import { connectionRoutes } from './connections';
 import { sessionRoutes } from './sessions';
 import { triggerRoutes } from './triggers';
-import { shortId, type State } from './state';
+import type { State } from './state';
 import type { ServerRecord } from './types';
 import {
-	accountView,
-	authConfigView,
-	connectionState,
-	cursorPage,
 	customServerView,
 	instanceView,
 	list,
@@ -51,21 +46,6 @@ interface GenerateBody {
 	mcp_server_id: string;
 	user_ids?: string[];
 	connected_account_ids?: string[];
-}
-
-interface AccountBody {
-	auth_config: { id: string };
-	connection: { state?: { val?: { status?: string } }; user_id?: string };
-}
-
-interface LinkBody {
-	auth_config_id: string;
-	user_id: string;
-}
-
-interface AuthConfigBody {
-	toolkit: { slug: string };
-	auth_config?: { type: string; name?: string; authScheme?: string };
 }
 
 const SERVER_NOT_FOUND =
@@ -249,99 +229,10 @@ const instanceRoutes: Record<string, Handler> = {
 	},
 };
 
-const accountRoutes: Record<string, Handler> = {
-	'GET /api/v3/connected_accounts': ({ query, state }) => {
-		const filters: Array<[string[], (a: (typeof state.accounts)[number]) => string]> = [
-			[list(query.toolkit_slugs), (a) => a.toolkit],
-			[list(query.statuses), (a) => a.status],
-			[list(query.user_ids), (a) => a.user_id],
-			[list(query.auth_config_ids), (a) => a.auth_config_id],
-			[list(query.connected_account_ids), (a) => a.id],
-		];
-		const matching = state.accounts.filter((a) =>
-			filters.every(([wanted, field]) => wanted.length === 0 || wanted.includes(field(a))),
-		);
-		const sorted = sortBy(matching, query.order_by, query.order_direction, 'created_at');
-		const page = cursorPage(sorted, query.cursor, query.limit, 20);
-		if (!page) return fail(400, 'Invalid cursor', 'Pass the next_cursor of the previous page.');
-		const { slice, ...rest } = page;
-		return ok(200, { items: slice.map((a) => accountView(state, a)), ...rest });
-	},
-
-	'POST /api/v3/connected_accounts': ({ body: raw, state, baseUrl }) => {
-		const body = raw as AccountBody;
-		const config = state.authConfigs.get(body.auth_config.id);
-		if (!config) return fail(404, `Auth config not found: ${body.auth_config.id}`);
-		const given = body.connection.state;
-		const status = given?.val?.status ?? 'INITIATED';
-		const account = state.addAccount(body.connection.user_id ?? 'default', config.id, { status });
-		const redirect = status === 'INITIATED' ? `${baseUrl}/link/${account.id}` : null;
-		return ok(201, {
-			id: account.id,
-			connectionData: given ?? connectionState(status),
-			status,
-			redirect_url: redirect,
-			redirect_uri: redirect,
-			deprecated: { uuid: randomUUID(), authConfigUuid: config.uuid },
-		});
-	},
-
-	'POST /api/v3/connected_accounts/link': ({ body: raw, state, baseUrl }) => {
-		const body = raw as LinkBody;
-		if (!state.authConfigs.has(body.auth_config_id)) {
-			return fail(404, `Auth config not found: ${body.auth_config_id}`);
-		}
-		const account = state.addAccount(body.user_id, body.auth_config_id, { status: 'INITIATED' });
-		const token = shortId('lt');
-		return ok(201, {
-			link_token: token,
-			redirect_url: `${baseUrl}/link/${token}`,
-			expires_at: new Date(Date.now() + 10 * 60_000).toISOString(),
-			connected_account_id: account.id,
-		});
-	},
-
-	'GET /api/v3/auth_configs': ({ query, state }) => {
-		const toolkit = typeof query.toolkit_slug === 'string' ? query.toolkit_slug.toLowerCase() : '';
-		const search = typeof query.search === 'string' ? query.search.toLowerCase() : '';
-		const managed = query.is_composio_managed;
-		const matching = [...state.authConfigs.values()].filter(
-			(c) =>
-				(toolkit === '' || c.toolkit.toLowerCase() === toolkit) &&
-				(search === '' || `${c.name} ${c.toolkit}`.toLowerCase().includes(search)) &&
-				(managed === undefined || String(c.is_composio_managed) === String(managed)),
-		);
-		const page = cursorPage(matching, query.cursor, query.limit, 20);
-		if (!page) return fail(400, 'Invalid cursor', 'Pass the next_cursor of the previous page.');
-		const { slice, ...rest } = page;
-		return ok(200, { items: slice.map((c) => authConfigView(state, c)), ...rest });
-	},
-
-	'POST /api/v3/auth_configs': ({ body: raw, state }) => {
-		const body = raw as AuthConfigBody;
-		const custom = body.auth_config?.type === 'use_custom_auth';
-		const config = state.addAuthConfig({
-			toolkit: body.toolkit.slug,
-			name: body.auth_config?.name,
-			auth_scheme: custom ? body.auth_config?.authScheme : 'OAUTH2',
-			is_composio_managed: !custom,
-		});
-		return ok(201, {
-			toolkit: { slug: config.toolkit },
-			auth_config: {
-				id: config.id,
-				auth_scheme: config.auth_scheme,
-				is_composio_managed: config.is_composio_managed,
-				restrict_to_following_tools: [],
-			},
-		});
-	},
-};
-
 export const ROUTES: Record<string, Handler> = {
 	...mcpRoutes,
 	...instanceRoutes,
-	...accountRoutes,
+	...connectionRoutes,
 	...sessionRoutes,
 	...triggerRoutes,
 };

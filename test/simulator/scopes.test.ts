@@ -154,6 +154,7 @@ describe('MCP endpoints', () => {
 	}
 
 	it("serve a session's URL to a key with Sessions, and refuse one without it with a 403", async () => {
+		sim().connectAccount('ada', 'ac_gh', { toolkit: 'github' });
 		const { json: session } = await callSimulator(sim(), 'POST', '/api/v3/tool_router/session', {
 			user_id: 'ada',
 			toolkits: { enable: ['github'] },

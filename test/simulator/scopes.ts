@@ -7,6 +7,7 @@
  * both used would pass its own tests.
  */
 import { type Answer, fail } from './answers';
+import { v31Keys } from './spec-v31';
 
 export type Area =
 	| 'auth_configs'
@@ -48,6 +49,17 @@ const LEGACY: Area[] = ['mcp_servers', 'sessions'];
 /** Running tools in a session: "Tool execution: write" or "Sessions: write". */
 const SESSION_TOOLS: Area[] = ['tool_execution', 'sessions'];
 
+/** Connected accounts' routes, also under /api/v3.1/ (operations of their own: spec-v31.ts). */
+const CONNECTED_ACCOUNTS: Record<string, Permission> = {
+	'GET /api/v3/connected_accounts': read('connected_accounts'),
+	'POST /api/v3/connected_accounts': write('connected_accounts'),
+	'POST /api/v3/connected_accounts/link': write('connected_accounts'),
+	'GET /api/v3/connected_accounts/{nanoid}': read('connected_accounts'),
+	'DELETE /api/v3/connected_accounts/{nanoid}': write('connected_accounts'),
+	'PATCH /api/v3/connected_accounts/{nanoId}/status': write('connected_accounts'),
+	'POST /api/v3/connected_accounts/{nanoid}/refresh': write('connected_accounts'),
+};
+
 /** Every operation the simulator serves, by `METHOD template` of the spec (v3.1 maps onto v3). */
 export const PERMISSIONS: Record<string, Permission> = {
 	'GET /api/v3/mcp/servers': read(...LEGACY),
@@ -62,10 +74,10 @@ export const PERMISSIONS: Record<string, Permission> = {
 	'POST /api/v3/mcp/servers/{serverId}/instances': write(...LEGACY),
 	'DELETE /api/v3/mcp/servers/{serverId}/instances/{instanceId}': write(...LEGACY),
 	'GET /api/v3/auth_configs': read('auth_configs'),
+	'GET /api/v3/auth_configs/{nanoid}': read('auth_configs'),
 	'POST /api/v3/auth_configs': write('auth_configs'),
-	'GET /api/v3/connected_accounts': read('connected_accounts'),
-	'POST /api/v3/connected_accounts': write('connected_accounts'),
-	'POST /api/v3/connected_accounts/link': write('connected_accounts'),
+	...CONNECTED_ACCOUNTS,
+	...v31Keys(CONNECTED_ACCOUNTS),
 	'POST /api/v3/tool_router/session': write('sessions'),
 	'GET /api/v3/tool_router/session/{session_id}': read('sessions'),
 	'POST /api/v3/tool_router/session/{session_id}/link': write('sessions'),

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 
 import { type Answer, envelope, fail, newRequestId } from './answers';
 import { dripAnswer, FaultQueue, sendFault, writeAnswer } from './faults';
+import { linkToken, serveLinkPage } from './connections';
 import { ROUTES, type RouteContext } from './routes';
 import { loadSpec, type Spec } from './spec';
 import { createLimiter, type Limiter } from './limiter';
@@ -494,6 +495,14 @@ class SimulatorServer implements Simulator {
 		const entry = this.tracked.get(res);
 		if (entry) entry.request = request;
 		else request.endedTick = ++this.tick;
+
+		const token = linkToken(request.path);
+		if (token !== undefined) {
+			// The hosted connect page: a browser's, with no key (and no faults, limit or spec).
+			const page = serveLinkPage(this.state, request.method, token, request.query);
+			writeAnswer(res, page.status, page.headers, page.body);
+			return;
+		}
 
 		if (isMcpPath(request.path)) {
 			const refused =

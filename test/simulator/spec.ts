@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { isObject, type JsonSchema, schemaTypes, toJsonSchema } from './schema';
+import { v31Paths } from './spec-v31';
 
 export const SPEC_PATH = join(__dirname, '..', 'fixtures', 'openapi-mcp-v3.json');
 
@@ -334,6 +335,14 @@ function closeTopLevel(schema: JsonSchema): JsonSchema {
 
 let cached: Spec | undefined;
 
+/** Connected accounts (get, delete, status, refresh) and auth configs (get by id). */
+export const CONNECTIONS_SPEC_PATH = join(
+	__dirname,
+	'..',
+	'fixtures',
+	'openapi-connections-v3.json',
+);
+
 /** The paths of the second subset the simulator serves: sessions, trigger instances and types. */
 const SERVED_PATHS = /^\/api\/v3\/(tool_router\/session|trigger_instances|triggers_types)/;
 
@@ -354,17 +363,26 @@ function mergedSpec(): JsonSchema {
 	const main = read(SPEC_PATH);
 	const sessions = read(SESSIONS_SPEC_PATH);
 	const webhooks = read(WEBHOOK_SPEC_PATH);
+	const connections = read(CONNECTIONS_SPEC_PATH);
 	const sessionPaths = Object.entries(sessions.paths as object).filter(([path]) =>
 		SERVED_PATHS.test(path),
 	);
 	const schemasOf = (spec: JsonSchema) =>
 		(spec.components as JsonSchema | undefined)?.schemas as object;
-	const paths = {
+	const v3Paths = {
+		...(connections.paths as object),
 		...Object.fromEntries(sessionPaths),
 		...(webhooks.paths as object),
 		...(main.paths as object),
 	};
-	const schemas = { ...schemasOf(sessions), ...schemasOf(webhooks), ...schemasOf(main) };
+	// The connected-accounts routes' v3.1 operations, made from their v3 ones (spec-v31.ts).
+	const paths = { ...v3Paths, ...v31Paths(v3Paths) };
+	const schemas = {
+		...schemasOf(connections),
+		...schemasOf(sessions),
+		...schemasOf(webhooks),
+		...schemasOf(main),
+	};
 	return { ...main, paths, components: { ...(main.components as object), schemas } };
 }
 

@@ -60,9 +60,17 @@ export function connectionState(status: string) {
 	return { authScheme: 'OAUTH2', val: { status, ...extra } };
 }
 
-export function accountView(state: State, account: AccountRecord) {
+export type ApiVersion = 'v3' | 'v3.1';
+
+/** A connected account as the list shows it (GET by id adds `params`); v3.1 adds its names. */
+export function accountView(state: State, account: AccountRecord, apiVersion: ApiVersion = 'v3') {
 	const config = state.authConfigs.get(account.auth_config_id);
+	const names =
+		apiVersion === 'v3.1'
+			? { word_id: `${account.toolkit}_${account.id.slice(-6)}`, alias: account.alias }
+			: {};
 	return {
+		...names,
 		toolkit: { slug: account.toolkit },
 		auth_config: {
 			id: account.auth_config_id,
