@@ -13,14 +13,7 @@ import type { RouteContext } from './routes';
 import { v31Keys } from './spec-v31';
 import type { State } from './state';
 import type { AccountRecord } from './types';
-import {
-	accountView,
-	authConfigView,
-	connectionState,
-	cursorPage,
-	list,
-	sortBy,
-} from './views';
+import { accountView, authConfigView, connectionState, cursorPage, list, sortBy } from './views';
 
 type Handler = (ctx: RouteContext) => Answer;
 
@@ -49,7 +42,11 @@ const ACCOUNT_NOT_FOUND = (id: string) =>
 		"List the user's connected accounts with GET /api/v3/connected_accounts and use one of their ids.",
 	);
 const AUTH_CONFIG_NOT_FOUND = (id: string) =>
-	fail(404, `Auth config not found: ${id}`, 'List your auth configs with GET /api/v3/auth_configs.');
+	fail(
+		404,
+		`Auth config not found: ${id}`,
+		'List your auth configs with GET /api/v3/auth_configs.',
+	);
 const INVALID_CURSOR = () =>
 	fail(400, 'Invalid cursor', 'Pass the next_cursor of the previous page.');
 
@@ -76,8 +73,7 @@ export function callbackWith(callbackUrl: string, status: string, accountId: str
 }
 
 function page(status: number, title: string, text: string): LinkPage {
-	const escape = (value: string) =>
-		value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+	const escape = (value: string) => value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 	return {
 		status,
 		headers: { 'content-type': 'text/html; charset=utf-8' },
@@ -122,7 +118,9 @@ export function serveLinkPage(
 function aliasTaken(state: State, account: { user_id: string; toolkit: string }, alias: string) {
 	return state.accounts.some(
 		(other) =>
-			other.alias === alias && other.user_id === account.user_id && other.toolkit === account.toolkit,
+			other.alias === alias &&
+			other.user_id === account.user_id &&
+			other.toolkit === account.toolkit,
 	);
 }
 

@@ -69,7 +69,10 @@ function jsonBody(holder: unknown): JsonSchema {
 function addProperties(schema: JsonSchema, properties: JsonSchema, required = false): void {
 	schema.properties = { ...(schema.properties as JsonSchema), ...structuredClone(properties) };
 	if (required) {
-		schema.required = [...((schema.required as string[] | undefined) ?? []), ...Object.keys(properties)];
+		schema.required = [
+			...((schema.required as string[] | undefined) ?? []),
+			...Object.keys(properties),
+		];
 	}
 }
 

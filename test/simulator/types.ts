@@ -293,7 +293,12 @@ export interface Simulator {
 		reason?: string,
 	): void;
 	/** The same after `ms` of wall-clock time (applied when the account is next read; no timer). */
-	activateAfter(connectedAccountId: string, ms: number, status?: AccountStatus, reason?: string): void;
+	activateAfter(
+		connectedAccountId: string,
+		ms: number,
+		status?: AccountStatus,
+		reason?: string,
+	): void;
 	/** Links of these users fail on the hosted page by default (outcome=success still succeeds). */
 	failLinksFor(...userIds: string[]): void;
 	/** Seeds an instance directly (no request; it counts as the user's one create). */
