@@ -135,7 +135,6 @@ function isAnswer(value: AccountRecord | Answer): value is Answer {
 
 const accountRoutes: Record<string, Handler> = {
 	'GET /api/v3/connected_accounts': ({ query, state, apiVersion }) => {
-		state.settle();
 		const filters: Array<[string[], (a: AccountRecord) => string]> = [
 			[list(query.toolkit_slugs), (a) => a.toolkit],
 			[list(query.statuses), (a) => a.status],

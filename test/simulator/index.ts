@@ -1,8 +1,10 @@
 /**
  * An in-memory Composio API on 127.0.0.1 for tests: it follows the OpenAPI subsets in
  * `test/fixtures/` (openapi-mcp-v3.json, openapi-sessions-triggers-v3.json,
- * openapi-webhook-subscriptions-v3.json), validates every request and every normal answer against
- * them, and answers injected faults verbatim.
+ * openapi-webhook-subscriptions-v3.json, openapi-connections-v3.json, and v3.1's differences in
+ * spec-v31.ts), validates every request and every normal answer against them, and answers
+ * injected faults verbatim. Connected accounts follow a state machine (connections.ts) with a
+ * hosted connect page at `<url>/link/<token>`.
  */
 export { SIM_API_KEY, startSimulator } from './server';
 export type { Area, KeyScope, Level } from './scopes';

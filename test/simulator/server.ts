@@ -662,6 +662,8 @@ class SimulatorServer implements Simulator {
 		const handler = ROUTES[key];
 		try {
 			if (!handler) throw new Error(`no handler for ${key}`);
+			// Status changes a test scheduled (activateAfter) are due before anything reads them.
+			this.state.settle();
 			return handler({ ...parsed, state: this.state, baseUrl: this.url });
 		} catch (error) {
 			this.violations.push(`${where}: simulator error: ${(error as Error).message}`);

@@ -171,7 +171,7 @@ export class State {
 		return account;
 	}
 
-	/** Applies every timed status change that is due (before a list or an MCP request reads them). */
+	/** Applies every timed status change that is due (before a request or an MCP call reads them). */
 	settle(): void {
 		for (const id of [...this.pending.keys()]) this.account(id);
 	}
