@@ -3,7 +3,13 @@
  * Composio MCP, with a `composioMcpApi` credential authenticated by the credential class's own
  * `authenticate` block, and requests going through n8n's OutboundHttp to 127.0.0.1.
  */
-import type { IDataObject, INodeListSearchResult, INodeParameters, OnError } from 'n8n-workflow';
+import type {
+	IDataObject,
+	INodeListSearchResult,
+	INodeParameters,
+	INodePropertyOptions,
+	OnError,
+} from 'n8n-workflow';
 
 import { ComposioMcpApi } from '../../credentials/ComposioMcpApi.credentials';
 import { ComposioMcp } from '../../nodes/ComposioMcp/ComposioMcp.node';
@@ -78,19 +84,63 @@ export async function runComposioNode(options: RunComposioNodeOptions): Promise<
 	});
 }
 
+type Methods = ComposioMcp['methods'];
+
+/** A LoadOptionsContext as the editor makes one for the parameter at `path` (e.g. 'serverId'). */
+function optionsContext(
+	credentials: ComposioCredentials,
+	parameters: INodeParameters,
+	path: string,
+) {
+	return getEngine().loadOptionsContext({
+		type: COMPOSIO_NODE_TYPE,
+		name: COMPOSIO_NODE_NAME,
+		parameters,
+		credentials: { type: 'composioMcpApi', data: { ...credentials } },
+		path: `parameters.${path}`,
+	});
+}
+
+/** Calls one of the node's list searches as the editor would, through a real LoadOptionsContext. */
+export async function listSearch(
+	method: keyof Methods['listSearch'],
+	credentials: ComposioCredentials,
+	at: { parameters: INodeParameters; path: string },
+	filter?: string,
+	paginationToken?: string,
+): Promise<INodeListSearchResult> {
+	const context = optionsContext(credentials, at.parameters, at.path);
+	const node = new ComposioMcp();
+	return await node.methods.listSearch[method].call(context, filter, paginationToken);
+}
+
+/** Calls one of the node's load-options methods as the editor would. */
+export async function loadOptions(
+	method: keyof Methods['loadOptions'],
+	credentials: ComposioCredentials,
+	at: { parameters: INodeParameters; path: string },
+): Promise<INodePropertyOptions[]> {
+	const context = optionsContext(credentials, at.parameters, at.path);
+	const node = new ComposioMcp();
+	return await node.methods.loadOptions[method].call(context);
+}
+
 /** Calls the node's Server list search as the editor would, through a real LoadOptionsContext. */
 export async function searchServers(
 	credentials: ComposioCredentials,
 	filter?: string,
 	paginationToken?: string,
 ): Promise<INodeListSearchResult> {
-	const context = getEngine().loadOptionsContext({
-		type: COMPOSIO_NODE_TYPE,
-		name: COMPOSIO_NODE_NAME,
-		parameters: { resource: 'instance', operation: 'create', serverId: serverLocator('', 'list') },
-		credentials: { type: 'composioMcpApi', data: { ...credentials } },
-		path: 'parameters.serverId',
-	});
-	const node = new ComposioMcp();
-	return await node.methods.listSearch.searchServers.call(context, filter, paginationToken);
+	const parameters = {
+		resource: 'instance',
+		operation: 'create',
+		serverId: serverLocator('', 'list'),
+	};
+	return await listSearch(
+		'searchServers',
+		credentials,
+		{ parameters, path: 'serverId' },
+		filter,
+		paginationToken,
+	);
 }
