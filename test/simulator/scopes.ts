@@ -60,7 +60,10 @@ const CONNECTED_ACCOUNTS: Record<string, Permission> = {
 	'POST /api/v3/connected_accounts/{nanoid}/refresh': write('connected_accounts'),
 };
 
-/** Every operation the simulator serves, by `METHOD template` of the spec (v3.1 maps onto v3). */
+/**
+ * Every operation the simulator serves, by `METHOD template` of the spec (v3.1 maps onto v3 but
+ * where v3.1 has an operation of its own).
+ */
 export const PERMISSIONS: Record<string, Permission> = {
 	'GET /api/v3/mcp/servers': read(...LEGACY),
 	'POST /api/v3/mcp/servers': write(...LEGACY),
@@ -84,6 +87,11 @@ export const PERMISSIONS: Record<string, Permission> = {
 	'GET /api/v3/tool_router/session/{session_id}/toolkits': read('sessions'),
 	'POST /api/v3/tool_router/session/{session_id}/execute': write(...SESSION_TOOLS),
 	'POST /api/v3/tool_router/session/{session_id}/execute_meta': write(...SESSION_TOOLS),
+	// Hand-made v3.1 operations (test/fixtures/session-lifecycle.schema.json).
+	'POST /api/v3.1/tool_router/session': write('sessions'),
+	'GET /api/v3.1/tool_router/session/{session_id}': read('sessions'),
+	'PATCH /api/v3.1/tool_router/session/{session_id}': write('sessions'),
+	'DELETE /api/v3.1/tool_router/session/{session_id}': write('sessions'),
 	'GET /api/v3/triggers_types': read('triggers'),
 	'GET /api/v3/triggers_types/list/enum': read('triggers'),
 	'GET /api/v3/triggers_types/{slug}': read('triggers'),

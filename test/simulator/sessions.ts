@@ -2,6 +2,9 @@
  * Tool Router sessions (`/api/v3/tool_router/session…`), as the simulator plays them: one session
  * per create, an MCP URL on the simulator itself, connect links, the session's toolkits with the
  * user's connected accounts, and a tool per toolkit that answers from the simulator's state.
+ * v3.1 adds update (PATCH) and delete, and takes and shows connected accounts as a list of ids per
+ * toolkit where v3 has one id (test/fixtures/session-lifecycle.schema.json, hand-made; the spec's
+ * validation refuses the other version's shape before a route runs).
  */
 import { type Answer, fail, ok } from './answers';
 import type { State } from './state';
@@ -39,13 +42,16 @@ export function sessionToolkits(state: State, session: SessionRecord): string[] 
 	return all;
 }
 
-/** The user's account the session uses for a toolkit: the one named at create, else an ACTIVE one. */
+/**
+ * The user's account the session uses for a toolkit: the first one named at create or update,
+ * else an ACTIVE one.
+ */
 export function sessionAccount(
 	state: State,
 	session: SessionRecord,
 	toolkit: string,
 ): AccountRecord | undefined {
-	const named = session.connected_accounts[toolkit];
+	const named = session.connected_accounts[toolkit]?.[0];
 	if (named) return state.accounts.find((account) => account.id === named);
 	return state.accounts.find(
 		(account) =>
@@ -56,7 +62,15 @@ export function sessionAccount(
 	);
 }
 
-export function sessionView(session: SessionRecord, baseUrl: string) {
+/** Connected accounts as a version shows them: v3.1 a list per toolkit, v3 the first id. */
+function accountsView(session: SessionRecord, apiVersion: ApiVersion) {
+	if (apiVersion === 'v3.1') return session.connected_accounts;
+	return Object.fromEntries(
+		Object.entries(session.connected_accounts).map(([toolkit, ids]) => [toolkit, ids[0]]),
+	);
+}
+
+export function sessionView(session: SessionRecord, baseUrl: string, apiVersion: ApiVersion) {
 	return {
 		session_id: session.session_id,
 		mcp: { type: 'http', url: sessionMcpUrl(baseUrl, session.session_id) },
@@ -66,7 +80,7 @@ export function sessionView(session: SessionRecord, baseUrl: string) {
 			...(session.enable ? { toolkits: { enabled: session.enable } } : {}),
 			...(session.disable ? { toolkits: { disabled: session.disable } } : {}),
 			auth_configs: session.auth_configs,
-			connected_accounts: session.connected_accounts,
+			connected_accounts: accountsView(session, apiVersion),
 			manage_connections: session.manage_connections,
 			...(session.tags ? { tags: tagsView(session.tags) } : {}),
 		},
@@ -136,12 +150,16 @@ export function executeTool(
 	};
 }
 
+type ApiVersion = 'v3' | 'v3.1';
+
+/** A create's or update's body; the spec has checked its shape for the request's version. */
 interface SessionBody {
 	user_id: string;
 	toolkits?: { enable?: string[]; disable?: string[] };
 	auth_configs?: Record<string, string>;
-	connected_accounts?: Record<string, string>;
-	manage_connections?: { enable?: boolean | null; callback_url?: string };
+	/** v3: toolkit → one id; v3.1: toolkit → ids (update: null clears them). */
+	connected_accounts?: Record<string, string | string[]> | null;
+	manage_connections?: { enable?: boolean | null; callback_url?: string } | null;
 	tags?: unknown;
 }
 
@@ -151,6 +169,7 @@ interface RouteContext {
 	body: unknown;
 	state: State;
 	baseUrl: string;
+	apiVersion: ApiVersion;
 }
 
 const NOT_FOUND = (id: string) =>
@@ -160,36 +179,113 @@ const NOT_FOUND = (id: string) =>
 		'Create a session with POST /api/v3/tool_router/session.',
 	);
 
-export const sessionRoutes: Record<string, (ctx: RouteContext) => Answer> = {
-	'POST /api/v3/tool_router/session': ({ body: raw, state, baseUrl }) => {
-		const body = raw as SessionBody;
-		for (const [toolkit, id] of Object.entries(body.connected_accounts ?? {})) {
-			if (!state.accounts.some((account) => account.id === id && account.toolkit === toolkit)) {
-				return fail(400, `Connected account ${id} is not a ${toolkit} account of this project`);
+/**
+ * The accounts a create or update pins, as lists; or Composio's 400 for one that is not a live
+ * account of the session's user for that toolkit.
+ */
+function pinnedAccounts(
+	state: State,
+	userId: string,
+	given: Record<string, string | string[]> | null | undefined,
+): { pinned: Record<string, string[]> } | { refused: Answer } {
+	const pinned: Record<string, string[]> = {};
+	for (const [toolkit, ids] of Object.entries(given ?? {})) {
+		pinned[toolkit] = typeof ids === 'string' ? [ids] : [...new Set(ids)];
+		for (const id of pinned[toolkit]) {
+			const account = state.accounts.find((candidate) => candidate.id === id);
+			if (!account || account.toolkit !== toolkit || account.is_disabled) {
+				return {
+					refused: fail(400, `Connected account ${id} is not a ${toolkit} account of this project`),
+				};
+			}
+			if (account.user_id !== userId) {
+				return {
+					refused: fail(
+						400,
+						`Connected account ${id} belongs to another user than the session's (${userId})`,
+					),
+				};
 			}
 		}
-		const session: SessionRecord = {
-			session_id: shortId('trs'),
-			user_id: body.user_id,
-			enable: body.toolkits?.enable,
-			disable: body.toolkits?.disable,
-			auth_configs: body.auth_configs ?? {},
-			connected_accounts: body.connected_accounts ?? {},
-			manage_connections: {
-				enabled: body.manage_connections?.enable ?? true,
-				...(body.manage_connections?.callback_url
-					? { callback_url: body.manage_connections.callback_url }
-					: {}),
-			},
-			tags: body.tags,
-		};
-		state.sessions.set(session.session_id, session);
-		return ok(201, sessionView(session, baseUrl));
-	},
+	}
+	return { pinned };
+}
 
-	'GET /api/v3/tool_router/session/{session_id}': ({ params, state, baseUrl }) => {
-		const session = state.sessions.get(params.session_id);
-		return session ? ok(200, sessionView(session, baseUrl)) : NOT_FOUND(params.session_id);
+const createSession = ({ body: raw, state, baseUrl, apiVersion }: RouteContext): Answer => {
+	const body = raw as SessionBody;
+	const accounts = pinnedAccounts(state, body.user_id, body.connected_accounts);
+	if ('refused' in accounts) return accounts.refused;
+	const session: SessionRecord = {
+		session_id: shortId('trs'),
+		user_id: body.user_id,
+		enable: body.toolkits?.enable,
+		disable: body.toolkits?.disable,
+		auth_configs: body.auth_configs ?? {},
+		connected_accounts: accounts.pinned,
+		manage_connections: {
+			enabled: body.manage_connections?.enable ?? true,
+			...(body.manage_connections?.callback_url
+				? { callback_url: body.manage_connections.callback_url }
+				: {}),
+		},
+		tags: body.tags,
+		config_version: 1,
+	};
+	state.sessions.set(session.session_id, session);
+	return ok(201, sessionView(session, baseUrl, apiVersion));
+};
+
+const getSession = ({ params, state, baseUrl, apiVersion }: RouteContext): Answer => {
+	const session = state.sessions.get(params.session_id);
+	return session
+		? ok(200, sessionView(session, baseUrl, apiVersion))
+		: NOT_FOUND(params.session_id);
+};
+
+/**
+ * v3.1's update: each field given replaces the session's (null clears connected accounts or
+ * connection management); manage_connections changes only the keys it gives. Composio's exact
+ * merge of nested fields is not documented: this is the simulator's reading.
+ */
+const updateSession = ({ params, body: raw, state, baseUrl }: RouteContext): Answer => {
+	const session = state.sessions.get(params.session_id);
+	if (!session) return NOT_FOUND(params.session_id);
+	const body = (raw ?? {}) as Partial<SessionBody>;
+	const accounts = pinnedAccounts(state, session.user_id, body.connected_accounts);
+	if ('refused' in accounts) return accounts.refused;
+	if (body.toolkits) {
+		session.enable = body.toolkits.enable;
+		session.disable = body.toolkits.disable;
+	}
+	if (body.auth_configs) session.auth_configs = { ...body.auth_configs };
+	if (body.connected_accounts !== undefined) session.connected_accounts = accounts.pinned;
+	if (body.manage_connections === null) session.manage_connections = { enabled: true };
+	else if (body.manage_connections) {
+		const { enable, callback_url } = body.manage_connections;
+		if (enable !== undefined) session.manage_connections.enabled = enable ?? true;
+		if (callback_url !== undefined) session.manage_connections.callback_url = callback_url;
+	}
+	if (body.tags !== undefined) {
+		session.tags = Array.isArray(body.tags) && body.tags.length === 0 ? undefined : body.tags;
+	}
+	session.config_version = (session.config_version ?? 1) + 1;
+	return ok(200, {
+		...sessionView(session, baseUrl, 'v3.1'),
+		config_version: session.config_version,
+		warnings: [],
+	});
+};
+
+export const sessionRoutes: Record<string, (ctx: RouteContext) => Answer> = {
+	'POST /api/v3/tool_router/session': createSession,
+	'POST /api/v3.1/tool_router/session': createSession,
+	'GET /api/v3/tool_router/session/{session_id}': getSession,
+	'GET /api/v3.1/tool_router/session/{session_id}': getSession,
+	'PATCH /api/v3.1/tool_router/session/{session_id}': updateSession,
+
+	'DELETE /api/v3.1/tool_router/session/{session_id}': ({ params, state }) => {
+		if (!state.sessions.delete(params.session_id)) return NOT_FOUND(params.session_id);
+		return ok(200, { session_id: params.session_id, deleted: true });
 	},
 
 	'POST /api/v3/tool_router/session/{session_id}/link': ({ params, body: raw, state, baseUrl }) => {

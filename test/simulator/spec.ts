@@ -170,7 +170,8 @@ export class Spec {
 
 	/**
 	 * Finds the operation for a method and decoded path segments (`/api/v3.1/` maps onto the
-	 * spec's `/api/v3/`). Literal segments beat parameters, so `/mcp/servers` is not `/mcp/{id}`.
+	 * spec's `/api/v3/`, unless an operation of v3.1's own matches, which then wins). Literal
+	 * segments beat parameters, so `/mcp/servers` is not `/mcp/{id}`.
 	 */
 	match(
 		method: string,
@@ -182,17 +183,20 @@ export class Spec {
 				: segments;
 		let best: { op: Operation; pathParams: Record<string, string>; literals: number } | undefined;
 		for (const op of this.operations) {
-			if (op.method !== method.toUpperCase() || op.segments.length !== normalized.length) continue;
+			// A v3.1 operation matches v3.1 requests only, and counts one literal more for it.
+			const own = op.segments[1] === 'v3.1';
+			const path = own ? segments : normalized;
+			if (op.method !== method.toUpperCase() || op.segments.length !== path.length) continue;
 			const pathParams: Record<string, string> = {};
-			let literals = 0;
+			let literals = own ? 1 : 0;
 			const fits = op.segments.every((part, index) => {
 				const param = /^\{(.+)\}$/.exec(part);
 				if (param) {
-					pathParams[param[1]] = normalized[index];
+					pathParams[param[1]] = path[index];
 					return true;
 				}
 				literals++;
-				return part === normalized[index];
+				return part === path[index];
 			});
 			if (fits && (!best || literals > best.literals)) best = { op, pathParams, literals };
 		}
@@ -355,6 +359,17 @@ export const WEBHOOK_SPEC_PATH = join(
 );
 
 /**
+ * A session's v3.1 operations (update, delete, and create and get with v3.1's connected accounts),
+ * hand-made from CONNECTIONS.md: no spec subset has them. Its paths are under `/api/v3.1/`.
+ */
+export const SESSION_LIFECYCLE_SCHEMA_PATH = join(
+	__dirname,
+	'..',
+	'fixtures',
+	'session-lifecycle.schema.json',
+);
+
+/**
  * The subsets of Composio's spec as one document: they describe the same API, so a path or a
  * schema two of them hold is the same in each.
  */
@@ -363,6 +378,7 @@ function mergedSpec(): JsonSchema {
 	const main = read(SPEC_PATH);
 	const sessions = read(SESSIONS_SPEC_PATH);
 	const webhooks = read(WEBHOOK_SPEC_PATH);
+	const lifecycle = read(SESSION_LIFECYCLE_SCHEMA_PATH);
 	const connections = read(CONNECTIONS_SPEC_PATH);
 	const sessionPaths = Object.entries(sessions.paths as object).filter(([path]) =>
 		SERVED_PATHS.test(path),
@@ -373,12 +389,14 @@ function mergedSpec(): JsonSchema {
 		...(connections.paths as object),
 		...Object.fromEntries(sessionPaths),
 		...(webhooks.paths as object),
+		...(lifecycle.paths as object),
 		...(main.paths as object),
 	};
 	// The connected-accounts routes' v3.1 operations, made from their v3 ones (spec-v31.ts).
 	const paths = { ...v3Paths, ...v31Paths(v3Paths) };
 	const schemas = {
 		...schemasOf(connections),
+		...schemasOf(lifecycle),
 		...schemasOf(sessions),
 		...schemasOf(webhooks),
 		...schemasOf(main),
@@ -386,7 +404,10 @@ function mergedSpec(): JsonSchema {
 	return { ...main, paths, components: { ...(main.components as object), schemas } };
 }
 
-/** The spec of the three subsets in `test/fixtures/`, loaded once per process. */
+/**
+ * The spec of the three subsets and the hand-made session fixture in `test/fixtures/`, loaded
+ * once per process.
+ */
 export function loadSpec(): Spec {
 	cached ??= new Spec(mergedSpec());
 	return cached;

@@ -173,9 +173,12 @@ export interface SessionRecord {
 	enable?: string[];
 	disable?: string[];
 	auth_configs: Record<string, string>;
-	connected_accounts: Record<string, string>;
+	/** Toolkit → account ids, as v3.1 takes them (v3's one id is a list of one; v3 shows the first). */
+	connected_accounts: Record<string, string[]>;
 	manage_connections: { enabled: boolean; callback_url?: string };
 	tags?: unknown;
+	/** v3.1: 1 at create, one more on each update (PATCH); undefined counts as 1. */
+	config_version?: number;
 }
 
 // Triggers (triggers.ts plays them).
