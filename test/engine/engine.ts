@@ -102,6 +102,8 @@ export interface RunNodeOptions {
 	items: IDataObject[];
 	credentials?: { type: string; data: ICredentialDataDecryptedObject };
 	onError?: OnError;
+	/** Aborting it cancels the execution, as n8n's Stop button does (the nodes' cancel signal fires). */
+	cancelSignal?: AbortSignal;
 }
 
 export interface NodeRun {
@@ -310,10 +312,12 @@ export class TestEngine {
 		reportedErrors.length = 0;
 		this.credentialsHelper.requested.length = 0;
 		const additionalData = additionalDataFor(this.credentialsHelper, hooks);
-		const run = await new WorkflowExecute(additionalData, 'manual').run({
+		const execution = new WorkflowExecute(additionalData, 'manual').run({
 			workflow,
 			startNode: workflow.getNode(TRIGGER_NODE_NAME) ?? undefined,
 		});
+		options.cancelSignal?.addEventListener('abort', () => execution.cancel(), { once: true });
+		const run = await execution;
 
 		const { resultData } = run.data;
 		const task = resultData.runData[nodeUnderTest.name]?.[0];

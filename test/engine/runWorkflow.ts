@@ -38,6 +38,8 @@ export interface RunComposioNodeOptions {
 	onError?: OnError;
 	/** The node's version in the workflow; 1 unless given. */
 	typeVersion?: number;
+	/** Aborting it cancels the execution (n8n's Stop). */
+	cancelSignal?: AbortSignal;
 }
 
 let engine: TestEngine | undefined;
@@ -81,6 +83,7 @@ export async function runComposioNode(options: RunComposioNodeOptions): Promise<
 		},
 		onError: options.onError,
 		typeVersion: options.typeVersion,
+		cancelSignal: options.cancelSignal,
 	});
 }
 

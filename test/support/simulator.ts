@@ -20,6 +20,8 @@ export interface RunOptions {
 	credentials?: IDataObject;
 	/** The node's version; 1 unless given. */
 	typeVersion?: number;
+	/** Aborting it cancels the execution (n8n's Stop). */
+	cancelSignal?: AbortSignal;
 }
 
 export interface SimulatorTestContext {
@@ -79,6 +81,7 @@ export function useSimulator(options: SimulatorOptions = {}): SimulatorTestConte
 				credentials: { apiKey, baseUrl: server.sim.url, ...options.credentials },
 				onError: options.onError,
 				typeVersion: options.typeVersion,
+				cancelSignal: options.cancelSignal,
 			});
 			runs.push(result);
 			return result;

@@ -154,3 +154,20 @@ export function optionsCollection(
 		options,
 	};
 }
+
+/** An Update operation's fields, of which only those the user adds are sent. */
+export function updateFieldsCollection(
+	displayOptions: INodeProperties['displayOptions'],
+	options: INodeProperties[],
+): INodeProperties {
+	return {
+		displayName: 'Update Fields',
+		name: 'updateFields',
+		type: 'collection',
+		placeholder: 'Add Field',
+		default: {},
+		description: 'Only the fields added here are sent; the others stay as they are',
+		displayOptions,
+		options,
+	};
+}

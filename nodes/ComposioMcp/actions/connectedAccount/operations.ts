@@ -6,3 +6,4 @@ export * as enable from './enable.operation';
 export * as get from './get.operation';
 export * as getAll from './getAll.operation';
 export * as refresh from './refresh.operation';
+export * as waitForConnection from './waitForConnection.operation';

@@ -3,7 +3,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { buildPath } from '../../../shared/transport';
 import type { ItemContext, OperationOption } from '../common';
 import { invalidInput, readParameter, readServerId } from '../common';
-import { serverLocator } from '../common.descriptions';
+import { serverLocator, updateFieldsCollection } from '../common.descriptions';
 import { readSimplify, simplifyField, simplifyServer } from '../simplify';
 import { readServerBody, serverFields } from './fields';
 
@@ -20,31 +20,22 @@ export const option: OperationOption = {
 export const description: INodeProperties[] = [
 	{ ...serverLocator, displayOptions: showFor },
 	simplifyField('server', 'update'),
-	{
-		displayName: 'Update Fields',
-		name: 'updateFields',
-		type: 'collection',
-		placeholder: 'Add Field',
-		default: {},
-		description: 'Only the fields added here are sent; the others stay as they are',
-		displayOptions: showFor,
-		options: [
-			{
-				...serverFields.allowedTools,
-				description: 'Tool slugs the server offers (comma-separated); replaces the current list',
-			},
-			{
-				...serverFields.authConfigIds,
-				description: 'Auth config IDs (comma-separated); replaces the current list',
-			},
-			serverFields.managedAuth,
-			serverFields.name,
-			{
-				...serverFields.toolkits,
-				description: 'Toolkit slugs (comma-separated); replaces the current list',
-			},
-		],
-	},
+	updateFieldsCollection(showFor, [
+		{
+			...serverFields.allowedTools,
+			description: 'Tool slugs the server offers (comma-separated); replaces the current list',
+		},
+		{
+			...serverFields.authConfigIds,
+			description: 'Auth config IDs (comma-separated); replaces the current list',
+		},
+		serverFields.managedAuth,
+		serverFields.name,
+		{
+			...serverFields.toolkits,
+			description: 'Toolkit slugs (comma-separated); replaces the current list',
+		},
+	]),
 ];
 
 export async function execute(this: IExecuteFunctions, item: ItemContext): Promise<IDataObject[]> {

@@ -1,0 +1,188 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
+
+import { settle } from '../../../shared/helpers/settle';
+import { addDescription } from '../../../shared/transport';
+import { getConnectedAccount } from '../../calls';
+import type { ItemContext, OperationOption } from '../common';
+import { CONNECTED_ACCOUNT_ID, invalidInput, readIds, readParameter } from '../common';
+import { connectedAccountLocator } from '../common.descriptions';
+import { readSimplify, simplifyConnectedAccount, simplifyField } from '../simplify';
+
+export const option: OperationOption = {
+	name: 'Wait for Connection',
+	value: 'waitForConnection',
+	action: 'Wait for connection',
+	description:
+		"Check a connected account until the user has finished connecting. Returns the account once it is ACTIVE; the item fails when the account is FAILED, EXPIRED, REVOKED or INACTIVE, or when 'Wait Timeout' passes first.",
+};
+
+/** Statuses after which the account will not turn ACTIVE by itself: the wait ends there. */
+const ENDED = ['FAILED', 'EXPIRED', 'REVOKED', 'INACTIVE'];
+
+/** The fields' names, labels and bounds, as the description below gives them. */
+const INTERVAL = { name: 'pollInterval', label: 'Poll Interval', default: 5, min: 1, max: 300 };
+const TIMEOUT = { name: 'waitTimeout', label: 'Wait Timeout', default: 300, min: 1, max: 3600 };
+
+const show = { resource: ['connectedAccount'], operation: ['waitForConnection'] };
+
+export const description: INodeProperties[] = [
+	{ ...connectedAccountLocator, displayOptions: { show } },
+	{
+		displayName: 'Poll Interval (Seconds)',
+		name: 'pollInterval',
+		type: 'number',
+		typeOptions: { minValue: 1, maxValue: 300 },
+		default: 5,
+		description:
+			'How often to check the account, from 1 to 300 seconds. The first check is made at once.',
+		displayOptions: { show },
+	},
+	{
+		displayName: 'Wait Timeout (Seconds)',
+		name: 'waitTimeout',
+		type: 'number',
+		typeOptions: { minValue: 1, maxValue: 3600 },
+		default: 300,
+		description:
+			"How long to wait for the account in all before the item fails, at most 3600 seconds (an hour). For longer waits, pass {{ $execution.resumeUrl }} as the 'Callback URL' of Create Link and pause in n8n's Wait node (Resume: On Webhook Call) instead: n8n saves the execution and resumes it when the user comes back.",
+		displayOptions: { show },
+	},
+	simplifyField('connectedAccount', 'waitForConnection', true),
+];
+
+/** A number of seconds within the field's bounds, or the item fails before any request. */
+function readSeconds(this: IExecuteFunctions, item: ItemContext, field: typeof INTERVAL): number {
+	const value = readParameter.call(this, item, field.name, field.default);
+	const seconds = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+	if (typeof seconds !== 'number' || !(seconds >= field.min && seconds <= field.max)) {
+		throw invalidInput.call(
+			this,
+			`${field.label} must be a number of seconds from ${field.min} to ${field.max}, got ${JSON.stringify(value) ?? String(value)}`,
+			item.itemIndex,
+		);
+	}
+	return seconds * 1000;
+}
+
+/**
+ * A wait's elapsed time: the clock, or the end of the latest pause if that is later (a timer that
+ * fires a millisecond early; in tests, a pause that is recorded rather than slept), as the rate
+ * gate keeps its time.
+ */
+function stopwatch(clock: () => number = Date.now) {
+	const start = clock();
+	let sleptUntil = start;
+	const now = () => Math.max(clock(), sleptUntil);
+	return {
+		elapsed: () => now() - start,
+		async pause(ms: number, signal: AbortSignal | undefined) {
+			const until = now() + ms;
+			await sleep(ms, signal);
+			sleptUntil = Math.max(sleptUntil, until);
+		},
+	};
+}
+
+function isRateLimited(error: unknown): error is NodeApiError {
+	return error instanceof NodeApiError && String(error.httpCode) === '429';
+}
+
+/** A setting as given, e.g. "2.5 s". */
+function seconds(ms: number): string {
+	return `${ms / 1000} s`;
+}
+
+/**
+ * Polls GET /connected_accounts/{id}: at once, then every Poll Interval from the start of the
+ * last check, until the account is ACTIVE (the output), has ended (the item fails with Composio's
+ * status and status_reason), or the next check would come after Wait Timeout (the item fails
+ * saying what the account still is). Checks go through the run's client: the shared rate gate,
+ * its retries and Retry-After. A check that the rate limit still refuses after those retries only
+ * misses that check. Cancelling the execution ends the pause at once.
+ */
+export async function execute(this: IExecuteFunctions, item: ItemContext): Promise<IDataObject[]> {
+	const { itemIndex, fields } = item;
+	const { connectedAccountId } = readIds.call(this, item, [CONNECTED_ACCOUNT_ID]);
+	const intervalMs = readSeconds.call(this, item, INTERVAL);
+	const timeoutMs = readSeconds.call(this, item, TIMEOUT);
+	const simplify = readSimplify.call(this, item, true);
+	if (intervalMs > timeoutMs) {
+		throw invalidInput.call(
+			this,
+			`${INTERVAL.label} (${seconds(intervalMs)}) is longer than ${TIMEOUT.label} (${seconds(timeoutMs)}): there would be one check only`,
+			itemIndex,
+		);
+	}
+	const signal = this.getExecutionCancelSignal?.();
+	const clock = stopwatch();
+	let checks = 0;
+	let status: string | undefined;
+	let refused: NodeApiError | undefined;
+
+	for (;;) {
+		const checkedAt = clock.elapsed();
+		checks++;
+		const answer = await settle(getConnectedAccount(item.client, connectedAccountId, itemIndex));
+		refused = undefined;
+		if (!answer.ok) {
+			if (signal?.aborted) throw cancelled.call(this, itemIndex);
+			// Refused by the rate limit even after the client's retries: this check is missed, the
+			// wait goes on. Anything else (a 404, a revoked key) ends it.
+			if (!isRateLimited(answer.error)) throw answer.error;
+			refused = answer.error;
+		} else {
+			const account = answer.value;
+			status = typeof account.status === 'string' ? account.status : undefined;
+			if (status === 'ACTIVE') return [simplify ? simplifyConnectedAccount(account) : account];
+			if (status !== undefined && ENDED.includes(status)) {
+				const reason = typeof account.status_reason === 'string' ? account.status_reason : null;
+				fields.status = status;
+				fields.statusReason = reason;
+				throw new NodeOperationError(
+					this.getNode(),
+					`Connected account ${connectedAccountId} is ${status}${reason ? `: ${reason}` : ''}`,
+					{
+						itemIndex,
+						description: `The wait ends on FAILED, EXPIRED, REVOKED and INACTIVE: the account does not turn ACTIVE from there by itself. Refresh the account (Connected Account › Refresh) or create a new link for the user to connect again.`,
+					},
+				);
+			}
+		}
+		// The next check is an interval after this one began; after a check held up for longer
+		// (a rate limit), half an interval after its answer, so held-up checks do not bunch up.
+		const took = clock.elapsed() - checkedAt;
+		const pauseMs = Math.max(intervalMs - took, intervalMs / 2);
+		if (clock.elapsed() + pauseMs > timeoutMs) {
+			const waited = `${Math.round(clock.elapsed() / 1000)} s`;
+			const lastCheck = refused
+				? ` The last check was refused by Composio's rate limit (429).`
+				: '';
+			if (status === undefined && refused) {
+				addDescription(
+					refused,
+					`Every check for ${waited} was refused by Composio's rate limit, so the account's status is not known.`,
+				);
+				throw refused;
+			}
+			fields.status = status ?? null;
+			throw new NodeOperationError(
+				this.getNode(),
+				`Connected account ${connectedAccountId} is still ${status ?? 'without a status'} after ${waited}`,
+				{
+					itemIndex,
+					description: `Checked ${checks} times, every ${seconds(intervalMs)}, within the ${TIMEOUT.label} of ${seconds(timeoutMs)}: the user has not finished connecting.${lastCheck} Send the link again, raise '${TIMEOUT.label}' (up to ${TIMEOUT.max} s), or for longer waits pause in n8n's Wait node with the link's callback URL.`,
+				},
+			);
+		}
+		// Cancelling the execution ends the pause at once (n8n's sleep rejects with the signal's
+		// reason); a pause that returns after it all the same ends the wait too.
+		const paused = await settle(clock.pause(pauseMs, signal));
+		if (signal?.aborted) throw cancelled.call(this, itemIndex);
+		if (!paused.ok) throw paused.error;
+	}
+}
+
+function cancelled(this: IExecuteFunctions, itemIndex: number): NodeOperationError {
+	return new NodeOperationError(this.getNode(), 'The execution was cancelled', { itemIndex });
+}

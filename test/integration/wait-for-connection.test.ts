@@ -1,0 +1,502 @@
+/**
+ * Connected Account › Wait for Connection, in n8n's real engine against the simulator, in virtual
+ * time: n8n-workflow's `sleep` (the node's pauses and the rate gate's waits) advances a fake clock
+ * that Date.now reads, and returns at once; nothing here sleeps for real. The simulator's
+ * activateAfterPolls flips an account after a given number of checks, so every count is exact.
+ * The fake clock adds up the pauses of items that wait at once (they would overlap in real time):
+ * the tests with several items do not depend on times.
+ */
+import * as n8nWorkflow from 'n8n-workflow';
+import type { IDataObject, INodeParameters } from 'n8n-workflow';
+
+import { simplifyConnectedAccount } from '../../nodes/ComposioMcp/actions/simplify';
+import type { AccountRecord, AccountStatus } from '../simulator';
+import type { RunOptions } from '../support/simulator';
+import { errorJson, expectEachItemOnce, useSimulator } from '../support/simulator';
+
+const context = useSimulator();
+const waitFor = context.runner('connectedAccount', 'waitForConnection');
+
+/** The fake clock, and every pause asked for (ms), in order. */
+let clock = 0;
+let waits: number[] = [];
+/** Called at each pause before it returns. */
+let onSleep: ((ms: number) => void) | undefined;
+
+beforeEach(() => {
+	clock = 1_800_000_000_000;
+	waits = [];
+	onSleep = undefined;
+	jest.spyOn(Date, 'now').mockImplementation(() => clock);
+	jest.spyOn(n8nWorkflow, 'sleep').mockImplementation(async (ms: number) => {
+		waits.push(ms);
+		clock += ms;
+		onSleep?.(ms);
+	});
+});
+afterEach(() => jest.restoreAllMocks());
+
+function locator(value: string) {
+	return { __rl: true, mode: 'id', value };
+}
+
+function pending(userId = 'ada'): AccountRecord {
+	return context.sim.connectAccount(userId, 'ac_gmail', { toolkit: 'gmail', status: 'INITIATED' });
+}
+
+/** The checks of one account, as the simulator received them. */
+function checksOf(account: AccountRecord, version = 'v3'): string[] {
+	return context.sim.requests
+		.map((request) => `${request.method} ${request.rawPath}`)
+		.filter((request) => request.endsWith(`/connected_accounts/${account.id}`))
+		.map((request) => {
+			expect(request).toBe(`GET /api/${version}/connected_accounts/${account.id}`);
+			return request;
+		});
+}
+
+async function wait(
+	account: AccountRecord | string,
+	parameters: INodeParameters = {},
+	options?: RunOptions,
+) {
+	const id = typeof account === 'string' ? account : account.id;
+	return await waitFor({ connectedAccountId: locator(id), ...parameters }, [{}], options);
+}
+
+const RATE_LIMITED = { message: 'Rate limit exceeded' };
+
+/**
+ * The account's checks answered 429 by Composio's limiter: the checks numbered in `which` (from
+ * 1, counting each request), or every check when `which` is 'all'.
+ */
+function refuseChecks(account: AccountRecord, which: number[] | 'all', retryAfter = '1'): void {
+	let gets = 0;
+	context.sim.inject({
+		method: 'GET',
+		path: `/api/v3/connected_accounts/${account.id}`,
+		times: which === 'all' ? 1000 : which.length,
+		match: () => which === 'all' || which.includes(++gets),
+		status: 429,
+		body: RATE_LIMITED,
+		headers: { 'retry-after': retryAfter },
+	});
+}
+
+describe('Wait for Connection: until ACTIVE', () => {
+	it('an account already ACTIVE: one GET, the account as Composio answers it, no pause', async () => {
+		const account = context.sim.connectAccount('ada', 'ac_gmail', { toolkit: 'gmail' });
+
+		const result = await wait(account);
+
+		expect(result.status).toBe('success');
+		expect(result.success).toHaveLength(1);
+		expect(result.success[0].json).toMatchObject({
+			id: account.id,
+			status: 'ACTIVE',
+			user_id: 'ada',
+			toolkit: { slug: 'gmail' },
+		});
+		expectEachItemOnce(result, 1);
+		expect(checksOf(account)).toHaveLength(1);
+		expect(context.sim.requests).toHaveLength(1);
+		expect(waits).toEqual([]);
+	});
+
+	it('ACTIVE after 3 checks: the first at once, then one every Poll Interval (default 5 s), 4 GETs in all', async () => {
+		const account = pending();
+		context.sim.activateAfterPolls(account.id, 3);
+
+		const result = await wait(account);
+
+		expect(result.status).toBe('success');
+		expect(result.success.map((item) => item.json.status)).toEqual(['ACTIVE']);
+		expect(result.success[0].json.id).toBe(account.id);
+		expect(checksOf(account)).toHaveLength(4);
+		expect(waits).toEqual([5000, 5000, 5000]);
+	});
+
+	it('Poll Interval and Wait Timeout from expressions, per item; requests stay ≤ 1 + wait / interval', async () => {
+		const account = pending();
+		context.sim.activateAfterPolls(account.id, 5);
+
+		const result = await waitFor(
+			{
+				connectedAccountId: locator('={{ $json.id }}'),
+				pollInterval: '={{ $json.every }}',
+				waitTimeout: '={{ $json.within }}',
+			},
+			[{ id: account.id, every: 2, within: 60 }],
+		);
+
+		expect(result.status).toBe('success');
+		expect(waits).toEqual([2000, 2000, 2000, 2000, 2000]);
+		expect(checksOf(account).length).toBeLessThanOrEqual(1 + 10_000 / 2000);
+		expect(checksOf(account)).toHaveLength(6);
+	});
+
+	it('Simplify (on by default) leaves out the connection’s state and data; off gives Composio’s whole answer', async () => {
+		const account = context.sim.connectAccount('ada', 'ac_gmail', { toolkit: 'gmail' });
+
+		const simplified = await wait(account);
+		const raw = await wait(account, { simplify: false });
+
+		expect(raw.success[0].json).toMatchObject({ id: account.id, state: expect.any(Object) });
+		expect(simplified.success[0].json).toEqual(simplifyConnectedAccount(raw.success[0].json));
+		expect(simplified.success[0].json).not.toHaveProperty('state');
+		expect(simplified.success[0].json).not.toHaveProperty('data');
+	});
+
+	it('the credential’s API v3.1: the checks go to /api/v3.1', async () => {
+		const account = pending();
+		context.sim.activateAfterPolls(account.id, 1);
+
+		const result = await wait(account, {}, { credentials: { apiVersion: 'v3.1' } });
+
+		expect(result.status).toBe('success');
+		expect(checksOf(account, 'v3.1')).toHaveLength(2);
+	});
+});
+
+describe('Wait for Connection: statuses that end the wait', () => {
+	const ended: Array<[AccountStatus, string]> = [
+		['FAILED', 'The user denied access to the app'],
+		['EXPIRED', 'The connect link expired before the user finished'],
+		['REVOKED', 'The tokens were revoked at the provider'],
+		['INACTIVE', 'The account was disabled'],
+	];
+	// REVOKED is v3.1's: a v3 answer with it would be off Composio's spec.
+	const credentialsFor = (status: string) =>
+		status === 'REVOKED' ? { apiVersion: 'v3.1' } : undefined;
+
+	it.each(ended)(
+		'%s after 2 checks: continue on fail puts an error item naming the status and status_reason on the error output',
+		async (status, reason) => {
+			const account = pending();
+			context.sim.activateAfterPolls(account.id, 2, status, reason);
+
+			const result = await wait(
+				account,
+				{},
+				{ onError: 'continueErrorOutput', credentials: credentialsFor(status) },
+			);
+
+			expect(result.success).toEqual([]);
+			expectEachItemOnce(result, 1);
+			expect(errorJson(result.errorOutput[0])).toMatchObject({
+				error: `Connected account ${account.id} is ${status}: ${reason}`,
+				description: expect.stringContaining(
+					'The wait ends on FAILED, EXPIRED, REVOKED and INACTIVE',
+				),
+				httpCode: null,
+				connectedAccountId: account.id,
+				status,
+				statusReason: reason,
+			});
+			expect(checksOf(account, status === 'REVOKED' ? 'v3.1' : 'v3')).toHaveLength(3);
+			expect(waits).toEqual([5000, 5000]);
+		},
+	);
+
+	it.each(ended)('%s without continue on fail: the node fails with it', async (status, reason) => {
+		const account = pending();
+		context.sim.activateAfterPolls(account.id, 0, status, reason);
+
+		const result = await wait(account, {}, { credentials: credentialsFor(status) });
+
+		expect(result.status).toBe('error');
+		expect(result.error?.message).toBe(`Connected account ${account.id} is ${status}: ${reason}`);
+		expect(waits).toEqual([]);
+	});
+
+	it('a FAILED account without a status_reason: the message ends with the status', async () => {
+		const account = pending();
+		context.sim.setAccountStatus(account.id, 'FAILED', null);
+
+		const result = await wait(account, {}, { onError: 'continueRegularOutput' });
+
+		expect(result.success).toHaveLength(1);
+		expect(errorJson(result.success[0])).toMatchObject({
+			error: `Connected account ${account.id} is FAILED`,
+			status: 'FAILED',
+			statusReason: null,
+		});
+	});
+
+	it('INITIALIZING is still pending: the wait goes on', async () => {
+		const account = pending();
+		context.sim.setAccountStatus(account.id, 'INITIALIZING');
+		context.sim.activateAfterPolls(account.id, 1);
+
+		const result = await wait(account);
+
+		expect(result.status).toBe('success');
+		expect(checksOf(account)).toHaveLength(2);
+	});
+});
+
+describe('Wait for Connection: Wait Timeout', () => {
+	it('still INITIATED at 20 s: 5 checks (0, 5, 10, 15, 20 s), then an error item saying so', async () => {
+		const account = pending();
+
+		const result = await wait(
+			account,
+			{ pollInterval: 5, waitTimeout: 20 },
+			{ onError: 'continueErrorOutput' },
+		);
+
+		expect(checksOf(account)).toHaveLength(5);
+		expect(waits).toEqual([5000, 5000, 5000, 5000]);
+		expect(errorJson(result.errorOutput[0])).toMatchObject({
+			error: `Connected account ${account.id} is still INITIATED after 20 s`,
+			description: expect.stringMatching(
+				/^Checked 5 times, every 5 s, within the Wait Timeout of 20 s: the user has not finished connecting\. .*n8n's Wait node/,
+			),
+			connectedAccountId: account.id,
+			status: 'INITIATED',
+		});
+	});
+
+	it('a Wait Timeout that is no multiple of the interval: no check after it, the item fails at the last check before', async () => {
+		const account = pending();
+
+		const result = await wait(account, { pollInterval: 5, waitTimeout: 12 });
+
+		expect(checksOf(account)).toHaveLength(3);
+		expect(waits).toEqual([5000, 5000]);
+		expect(result.error?.message).toBe(
+			`Connected account ${account.id} is still INITIATED after 10 s`,
+		);
+	});
+
+	it('the default Wait Timeout is 300 s: 61 checks at most', async () => {
+		const account = pending();
+
+		const result = await wait(account);
+
+		expect(checksOf(account)).toHaveLength(61);
+		expect(result.error?.message).toBe(
+			`Connected account ${account.id} is still INITIATED after 300 s`,
+		);
+	});
+});
+
+describe('Wait for Connection: many items', () => {
+	it('items wait at once within Concurrency, each output paired to its item, in input order', async () => {
+		const accounts = ['ada', 'bob', 'cy', 'di'].map((user) => pending(user));
+		const polls = [3, 0, 2, 1];
+		accounts.forEach((account, index) => context.sim.activateAfterPolls(account.id, polls[index]));
+
+		const result = await waitFor(
+			{ connectedAccountId: locator('={{ $json.id }}'), requestOptions: { concurrency: 3 } },
+			accounts.map((account) => ({ id: account.id })),
+		);
+
+		expect(result.status).toBe('success');
+		expect(result.success.map((item) => item.json.id)).toEqual(accounts.map((a) => a.id));
+		expectEachItemOnce(result, 4);
+		accounts.forEach((account, index) => expect(checksOf(account)).toHaveLength(polls[index] + 1));
+		// Three wait at once; the fourth starts only when one of them is done (bob, at once).
+		const { requests } = context.sim;
+		const accountOf = (index: number) => requests[index].path.split('/').pop();
+		expect([0, 1, 2].map(accountOf)).toEqual([accounts[0].id, accounts[1].id, accounts[2].id]);
+		const fourth = requests.findIndex((request) => request.path.endsWith(accounts[3].id));
+		const bobsAnswer = requests.find((request) => request.path.endsWith(accounts[1].id))!;
+		expect(requests[fourth].startedTick).toBeGreaterThan(bobsAnswer.endedTick!);
+		expect(new Set(requests.slice(0, fourth).map((_, index) => accountOf(index))).size).toBe(3);
+	});
+
+	it('one item’s terminal status fails that item only (continue on fail)', async () => {
+		const good = pending('ada');
+		const bad = pending('bob');
+		context.sim.activateAfterPolls(good.id, 2);
+		context.sim.activateAfterPolls(bad.id, 1, 'FAILED', 'Access denied');
+
+		const result = await waitFor(
+			{ connectedAccountId: locator('={{ $json.id }}') },
+			[{ id: bad.id }, { id: good.id }],
+			{ onError: 'continueErrorOutput' },
+		);
+
+		expectEachItemOnce(result, 2);
+		expect(result.success.map((item) => item.json.id)).toEqual([good.id]);
+		expect(result.errorOutput[0].pairedItem).toEqual({ item: 0 });
+		expect(errorJson(result.errorOutput[0]).error).toBe(
+			`Connected account ${bad.id} is FAILED: Access denied`,
+		);
+	});
+});
+
+describe('Wait for Connection: rate limits', () => {
+	it('a 429 with Retry-After: the check waits it out through the gate and goes on; the wait counts toward the timeout', async () => {
+		const account = pending();
+		context.sim.activateAfterPolls(account.id, 2);
+		refuseChecks(account, [1], '3');
+
+		const result = await wait(account);
+
+		expect(result.status).toBe('success');
+		// 429, then the same check again after 3 s; the next check 5 s after the first began would
+		// come 2 s after its answer: half an interval (2.5 s) at least after a held-up check.
+		expect(checksOf(account)).toHaveLength(4);
+		expect(waits).toEqual([3000, 2500, 5000]);
+	});
+
+	it('a 429 after the retries (Max Retries 0) misses that check only: the item goes on and turns ACTIVE', async () => {
+		const account = pending();
+		context.sim.activateAfterPolls(account.id, 2);
+		refuseChecks(account, [2]);
+
+		const result = await wait(
+			account,
+			{ waitTimeout: 60, requestOptions: { maxRetries: 0 } },
+			{ onError: 'continueErrorOutput' },
+		);
+
+		expect(result.errorOutput).toEqual([]);
+		expect(result.success.map((item) => item.json.status)).toEqual(['ACTIVE']);
+		// Checks at 0, 5 (refused), 10, 15 s.
+		expect(checksOf(account)).toHaveLength(4);
+		expect(waits).toEqual([5000, 5000, 5000]);
+	});
+
+	it.each([
+		[
+			'the last check refused at the Wait Timeout: still INITIATED, and the error says the rate limit refused it',
+			[3],
+			(id: string) => ({
+				error: `Connected account ${id} is still INITIATED after 10 s`,
+				description: expect.stringContaining(
+					"The last check was refused by Composio's rate limit (429).",
+				),
+				status: 'INITIATED',
+			}),
+		],
+		[
+			'every check refused until the Wait Timeout: the rate limit’s own error, saying the status is not known',
+			'all' as const,
+			() => ({
+				error: RATE_LIMITED.message,
+				httpCode: '429',
+				description: expect.stringContaining(
+					"Every check for 10 s was refused by Composio's rate limit, so the account's status is not known.",
+				),
+			}),
+		],
+	])('%s', async (_, which, expected) => {
+		const account = pending();
+		refuseChecks(account, which);
+
+		const result = await wait(
+			account,
+			{ waitTimeout: 10, requestOptions: { maxRetries: 0 } },
+			{ onError: 'continueErrorOutput' },
+		);
+
+		expect(checksOf(account)).toHaveLength(3);
+		expect(errorJson(result.errorOutput[0])).toMatchObject(expected(account.id));
+	});
+});
+
+describe('Wait for Connection: cancelling the execution', () => {
+	it('stops every item’s wait at once: no check after the Stop', async () => {
+		const accounts = ['ada', 'bob', 'cy'].map((user) => pending(user));
+		const stop = new AbortController();
+		// Pauses that last until the execution's signal aborts, rejecting with its reason as n8n's
+		// sleep does (a pause without the signal would never end: the test would time out).
+		let paused = 0;
+		jest
+			.spyOn(n8nWorkflow, 'sleep')
+			.mockImplementation(async (_ms: number, signal?: AbortSignal) => {
+				if (!signal) throw new Error('a pause without the execution’s cancel signal');
+				if (++paused === accounts.length) stop.abort();
+				await new Promise<void>((_resolve, reject) => {
+					const abort = () => reject(signal.reason as Error);
+					if (signal.aborted) abort();
+					signal.addEventListener('abort', abort, { once: true });
+				});
+			});
+
+		const result = await waitFor(
+			{ connectedAccountId: locator('={{ $json.id }}') },
+			accounts.map((account) => ({ id: account.id })),
+			{ cancelSignal: stop.signal },
+		);
+
+		expect(result.error?.message).toBe('The execution was cancelled');
+		expect(paused).toBe(3);
+		for (const account of accounts) expect(checksOf(account)).toHaveLength(1);
+		expect(context.sim.requests).toHaveLength(3);
+	});
+});
+
+describe('Wait for Connection: input refused before any request', () => {
+	const cases: Array<[string, IDataObject, string]> = [
+		['a blank ID', { connectedAccountId: locator('   ') }, 'Connected Account is blank'],
+		[
+			'".." as the ID',
+			{ connectedAccountId: locator('..') },
+			'Connected Account ".." cannot be used in a URL path',
+		],
+		[
+			'Poll Interval 0',
+			{ pollInterval: 0 },
+			'Poll Interval must be a number of seconds from 1 to 300, got 0',
+		],
+		[
+			'Poll Interval 301',
+			{ pollInterval: 301 },
+			'Poll Interval must be a number of seconds from 1 to 300, got 301',
+		],
+		[
+			'Poll Interval as words',
+			{ pollInterval: '={{ "soon" }}' },
+			'Poll Interval must be a number of seconds from 1 to 300, got "soon"',
+		],
+		[
+			'Wait Timeout 3601',
+			{ waitTimeout: 3601 },
+			'Wait Timeout must be a number of seconds from 1 to 3600, got 3601',
+		],
+		[
+			'Wait Timeout shorter than Poll Interval',
+			{ pollInterval: 30, waitTimeout: 10 },
+			'Poll Interval (30 s) is longer than Wait Timeout (10 s): there would be one check only',
+		],
+	];
+
+	it.each(cases)('%s', async (_, parameters, message) => {
+		const account = pending();
+
+		const result = await waitFor(
+			{ connectedAccountId: locator(account.id), ...parameters } as INodeParameters,
+			[{}],
+			{ onError: 'continueErrorOutput' },
+		);
+
+		expect(errorJson(result.errorOutput[0])).toMatchObject({
+			error: message,
+			description: 'Nothing was sent to Composio for this item.',
+		});
+		expect(context.sim.requests).toEqual([]);
+	});
+
+	it('an ID expression that gives nothing names the expression', async () => {
+		const result = await waitFor({ connectedAccountId: locator('={{ $json.missing }}') }, [{}], {
+			onError: 'continueErrorOutput',
+		});
+
+		expect(errorJson(result.errorOutput[0]).error).toBe(
+			'Connected Account is empty: its expression gave no value for this item',
+		);
+		expect(context.sim.requests).toEqual([]);
+	});
+
+	it('an unknown account: Composio’s 404 on that item, after one request', async () => {
+		const result = await wait('ca_nobody', {}, { onError: 'continueErrorOutput' });
+
+		expect(errorJson(result.errorOutput[0]).httpCode).toBe('404');
+		expect(context.sim.requests).toHaveLength(1);
+		expect(waits).toEqual([]);
+	});
+});
