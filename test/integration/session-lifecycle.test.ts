@@ -10,7 +10,9 @@ import { useSleepRecorder } from '../support/faults';
 import type { RunOptions } from '../support/simulator';
 import { errorJson, expectEachItemOnce, useSimulator } from '../support/simulator';
 
-const context = useSimulator();
+const SESSIONS_READ = 'ak_int_lifecycle_sessions_read';
+
+const context = useSimulator({ scopedKeys: { [SESSIONS_READ]: { sessions: 'read' } } });
 // A lost answer is retried: the retry's wait is recorded, not slept.
 useSleepRecorder();
 
@@ -280,6 +282,20 @@ describe('Session › Delete (v3.1)', () => {
 
 		expect(result.success.map((item) => item.json)).toEqual([{ deleted: true, sessionId }]);
 		expect(context.sim.requests.filter((r) => r.method === 'DELETE')).toHaveLength(2);
+	});
+
+	it('a key that may only read sessions: the 403 names "Sessions: write", nothing deleted', async () => {
+		const { sessionId } = await createSession(V31);
+
+		const result = await remove(sessionId, { ...V31_ON_ERROR, apiKey: SESSIONS_READ });
+
+		expect(errorJson(result.errorOutput[0])).toMatchObject({
+			error: expect.stringContaining(
+				'(if this API key is scoped, it needs "Sessions: write" for DELETE /tool_router/session/{session_id})',
+			),
+			httpCode: '403',
+		});
+		expect(context.sim.sessionsOf('ada')).toHaveLength(1);
 	});
 
 	it("an unknown session is Composio's 404 on the item (a first attempt's 404 is not 'done')", async () => {
