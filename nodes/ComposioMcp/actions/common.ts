@@ -155,12 +155,20 @@ function emptyExpression(
 	value: unknown,
 ): string | undefined {
 	if (value !== undefined && value !== null && value !== '') return undefined;
-	let raw = this.getNode().parameters[parameter] as unknown;
-	if (raw !== null && typeof raw === 'object' && '__rl' in raw)
-		raw = (raw as { value?: unknown }).value;
+	const raw = locatorValue(this.getNode().parameters[parameter]);
 	return typeof raw === 'string' && raw.startsWith('=') && raw.includes('{{')
 		? raw.slice(1).trim()
 		: undefined;
+}
+
+/**
+ * A resource locator's value (`{ __rl, mode, value }`), or the value itself: for pickers n8n does
+ * not unwrap (those inside a collection's rows) and text saved before a parameter became a picker.
+ */
+export function locatorValue(value: unknown): unknown {
+	return value !== null && typeof value === 'object' && '__rl' in value
+		? (value as { value?: unknown }).value
+		: value;
 }
 
 export function readServerId(this: IExecuteFunctions, item: ItemContext): string {

@@ -1,8 +1,8 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import type { ItemContext } from '../common';
-import { invalidInput, readList, readText } from '../common';
-import { callbackUrlField } from '../common.descriptions';
+import { invalidInput, locatorValue, readList, readText } from '../common';
+import { authConfigLocator, callbackUrlField } from '../common.descriptions';
 
 /** MCP's tool hints, which Composio takes as tags: titled in the list, sent by their names. */
 const TOOL_TAGS = [
@@ -12,8 +12,8 @@ const TOOL_TAGS = [
 	{ name: 'Read-Only Hint', value: 'readOnlyHint' },
 ];
 
-/** A toolkit → id list, as a fixed collection. */
-function toolkitMap(name: string, displayName: string, idName: string, placeholder: string) {
+/** A toolkit → id list, as a fixed collection; `idField` is the row's `id` (text or a picker). */
+function toolkitMap(name: string, displayName: string, idField: INodeProperties) {
 	return {
 		displayName,
 		name,
@@ -33,13 +33,7 @@ function toolkitMap(name: string, displayName: string, idName: string, placehold
 						default: '',
 						placeholder: 'e.g. github',
 					},
-					{
-						displayName: idName,
-						name: 'id',
-						type: 'string' as const,
-						default: '',
-						placeholder,
-					},
+					{ ...idField, name: 'id' },
 				],
 			},
 		],
@@ -72,7 +66,9 @@ export const sessionFields: Record<keyof SessionValues, INodeProperties> = {
 		description: 'Toolkit slugs, comma-separated or a list from an expression',
 	},
 	authConfigs: {
-		...toolkitMap('authConfigs', 'Auth Configs', 'Auth Config ID', 'e.g. ac_123'),
+		// A picker in each row: rows saved as text before it still run (see readToolkitMap), and
+		// n8n's editor shows such text in the picker as it is.
+		...toolkitMap('authConfigs', 'Auth Configs', { ...authConfigLocator, required: false }),
 		description: 'The auth config to use for a toolkit, instead of the default one',
 	},
 	callbackUrl: {
@@ -80,7 +76,13 @@ export const sessionFields: Record<keyof SessionValues, INodeProperties> = {
 		description: "With 'Manage Connections': where users land after connecting an account",
 	},
 	connectedAccounts: {
-		...toolkitMap('connectedAccounts', 'Connected Accounts', 'Connected Account ID', 'e.g. ca_123'),
+		...toolkitMap('connectedAccounts', 'Connected Accounts', {
+			displayName: 'Connected Account ID',
+			name: 'id',
+			type: 'string',
+			default: '',
+			placeholder: 'e.g. ca_123',
+		}),
 		description:
 			"The user's connected account to use for a toolkit. With the credential's API Version V3.1, several rows for one toolkit pin several accounts (multi-account sessions); V3 takes one per toolkit.",
 	},
@@ -132,7 +134,7 @@ function readToolkitMap(
 	const map: Record<string, string[]> = {};
 	for (const entry of entries) {
 		const toolkit = readText.call(this, entry.toolkit, `${label}: Toolkit`, itemIndex);
-		const id = readText.call(this, entry.id, `${label}: ID`, itemIndex);
+		const id = readText.call(this, locatorValue(entry.id), `${label}: ID`, itemIndex);
 		if (!toolkit && !id) continue;
 		if (!toolkit || !id) {
 			throw invalidInput.call(this, `${label}: each row needs a toolkit and an ID`, itemIndex);
