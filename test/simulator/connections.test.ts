@@ -184,6 +184,23 @@ describe('Create Link and the hosted connect page', () => {
 		}
 	});
 
+	it("completes a session's link on the same page, with the session's callback", async () => {
+		const { json: session } = await call('POST', '/api/v3/tool_router/session', {
+			user_id: 'ada',
+			toolkits: { enable: ['slack'] },
+			manage_connections: { callback_url: 'https://app.example.com/session?k=v' },
+		});
+		const linked = await call('POST', `/api/v3/tool_router/session/${session.session_id}/link`, {
+			toolkit: 'slack',
+		});
+		const id = linked.json.connected_account_id as string;
+		expect(sim().account(id)?.status).toBe('INITIATED');
+		expect((await openPage(linked.json.redirect_url)).location).toBe(
+			`https://app.example.com/session?k=v&status=success&connected_account_id=${id}`,
+		);
+		expect(await mcpTools(session.mcp.url)).toEqual(['SLACK_WHOAMI']);
+	});
+
 	it('gives a legacy initiate a link on the same hosted page', async () => {
 		const legacy = await call('POST', V3, {
 			auth_config: { id: await authConfig() },

@@ -291,7 +291,7 @@ export const sessionRoutes: Record<string, (ctx: RouteContext) => Answer> = {
 	'POST /api/v3/tool_router/session/{session_id}/link': ({ params, body: raw, state, baseUrl }) => {
 		const session = state.sessions.get(params.session_id);
 		if (!session) return NOT_FOUND(params.session_id);
-		const { toolkit } = raw as { toolkit: string; callback_url?: string };
+		const { toolkit, callback_url } = raw as { toolkit: string; callback_url?: string };
 		if (!sessionToolkits(state, session).includes(toolkit)) {
 			return fail(400, `Toolkit ${toolkit} is not enabled in this session`);
 		}
@@ -303,10 +303,15 @@ export const sessionRoutes: Record<string, (ctx: RouteContext) => Answer> = {
 			status: 'INITIATED',
 			toolkit,
 		});
-		const token = shortId('lt');
+		// The hosted connect page completes it (connections.ts), as a Create Link's.
+		const link = state.newLink(
+			account,
+			baseUrl,
+			callback_url ?? session.manage_connections.callback_url,
+		);
 		return ok(201, {
-			link_token: token,
-			redirect_url: `${baseUrl}/link/${token}`,
+			link_token: link.token,
+			redirect_url: link.redirect_url,
 			connected_account_id: account.id,
 		});
 	},
