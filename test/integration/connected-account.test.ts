@@ -13,7 +13,10 @@ import { useSleepRecorder } from '../support/faults';
 import type { RunOptions } from '../support/simulator';
 import { errorJson, expectEachItemOnce, expectPairedTo, useSimulator } from '../support/simulator';
 
-const context = useSimulator();
+/** A scoped key that may read connected accounts but not change them. */
+const ACCOUNTS_READ = 'ak_int_connected_accounts_read';
+
+const context = useSimulator({ scopedKeys: { [ACCOUNTS_READ]: { connected_accounts: 'read' } } });
 useSleepRecorder();
 
 const V31: RunOptions = { credentials: { apiVersion: 'v3.1' } };
@@ -484,6 +487,26 @@ describe('Connected Account › Delete', () => {
 			error: 'Connected account not found: ca_nope',
 			httpCode: '404',
 		});
+	});
+
+	it('a key that may only read connected accounts: the 403 names "Connected accounts: write"', async () => {
+		const account = gmail();
+
+		const read = await run('get', { connectedAccountId: locator(account.id) }, [{}], {
+			apiKey: ACCOUNTS_READ,
+		});
+		const refused = await run('delete', { connectedAccountId: locator(account.id) }, [{}], {
+			apiKey: ACCOUNTS_READ,
+		});
+
+		expect(read.success[0].json.id).toBe(account.id);
+		expect(errorJson(refused.errorOutput[0])).toMatchObject({
+			error: expect.stringContaining(
+				'(if this API key is scoped, it needs "Connected accounts: write" for DELETE /connected_accounts/{id})',
+			),
+			httpCode: '403',
+		});
+		expect(context.sim.account(account.id)).toBeDefined();
 	});
 
 	it('a lost answer: the retry’s 404 means the first one deleted it, so the item succeeds', async () => {
