@@ -10,6 +10,7 @@ import nightlyCleanup from '../../examples/nightly-cleanup.json';
 import onboardingErrorOutput from '../../examples/onboarding-error-output.json';
 import onboardingWebhook from '../../examples/onboarding-webhook.json';
 import onboarding from '../../examples/onboarding.json';
+import onboardingComplete from '../../examples/onboarding-complete.json';
 import onboardingSessions from '../../examples/onboarding-sessions.json';
 import reconnectExpired from '../../examples/reconnect-expired.json';
 import triggerOnceDownstream from '../../examples/trigger-once-downstream.json';
@@ -19,6 +20,7 @@ import mcpChain from './workflows/mcp-chain.json';
 import sessionLifecycle from './workflows/session-lifecycle.json';
 import serverLifecycle from './workflows/server-lifecycle.json';
 import stopWorkflow from './workflows/stop-workflow.json';
+import waitForConnection from './workflows/wait-for-connection.json';
 
 interface WorkflowFile {
 	id: string;
@@ -35,6 +37,7 @@ const FILES: Array<[string, WorkflowFile]> = [
 	['examples/nightly-cleanup.json', nightlyCleanup],
 	['examples/ai-agent-tool.json', agentExample],
 	['examples/onboarding-sessions.json', onboardingSessions],
+	['examples/onboarding-complete.json', onboardingComplete],
 	['examples/agent-with-user-mcp.json', agentWithUserMcp],
 	['examples/reconnect-expired.json', reconnectExpired],
 	['examples/trigger-once-downstream.json', triggerOnceDownstream],
@@ -44,6 +47,7 @@ const FILES: Array<[string, WorkflowFile]> = [
 	['test/e2e/workflows/hostile.json', hostile],
 	['test/e2e/workflows/mcp-chain.json', mcpChain],
 	['test/e2e/workflows/session-lifecycle.json', sessionLifecycle],
+	['test/e2e/workflows/wait-for-connection.json', waitForConnection],
 ];
 
 const DESCRIPTIONS: Record<string, INodeTypeDescription> = {

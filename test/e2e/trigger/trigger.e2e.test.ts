@@ -312,25 +312,54 @@ describe('Composio Trigger in real n8n', () => {
 		expect(sim.subscription).toBeUndefined();
 	});
 
-	it('runs examples/reconnect-expired.json: an expired connection gets a connect link and a message', async () => {
+	it('runs examples/reconnect-expired.json: an expired connection is refreshed, the user gets its new link and connects again', async () => {
 		expect(await activate(reconnectExpired.id)).toMatchObject({ status: 200 });
 		expect(sim.subscription).toMatchObject({
 			webhook_url: `${running.url}/webhook/${reconnectExpired.nodes[0].webhookId}/webhook`,
 			enabled_events: ['composio.connected_account.expired'],
 		});
 		const account = sim.connectAccount('ada@example.com', 'ac_gmail_e2e', { toolkit: 'gmail' });
-		await send(sim.expireAccount(account.id));
+		const before = sim.requests.length;
 
+		// Composio's side: the account expires, and the signed event goes to the subscription.
+		const { event, deliveries } = await sim.expireAndNotify(account.id);
+		expect(deliveries.map((delivery) => [delivery.status, delivery.body])).toEqual([
+			[200, '{"received":true}'],
+		]);
+		expect(event.type).toBe('composio.connected_account.expired');
+
+		// The trigger started the workflow; Refresh made the same account a new link, and the
+		// message carries it.
 		const [message] = await capture.waitFor('reconnect', 1);
-		expect(message).toMatchObject({
+		const link = sim.linkOf(account.id)!;
+		expect(link.redirect_url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/link\/lt_\w+$/);
+		expect(message).toEqual({
 			to: 'ada@example.com',
 			subject: 'Your gmail connection expired',
-			text: expect.stringMatching(
-				/^Your gmail connection stopped working \(The refresh token was revoked\)\. Connect it again here: http:\/\/127\.0\.0\.1:\d+\/link\/lt_\w+$/,
-			),
+			text: `Your gmail connection stopped working (The refresh token was revoked). Connect it again here: ${link.redirect_url}`,
 		});
-		const [session] = sim.sessionsOf('ada@example.com');
-		expect(session.enable).toEqual(['gmail']);
+		expect(
+			sim.requests.slice(before).map((request) => [request.method, request.path, request.body]),
+		).toEqual([
+			[
+				'POST',
+				`/api/v3/connected_accounts/${account.id}/refresh`,
+				{ redirect_url: 'https://example.com/connected' },
+			],
+		]);
+		expect(sim.account(account.id)?.status).toBe('INITIATED');
+		// No new session or account: the expired one is the one the user connects again.
+		expect(sim.sessionsOf('ada@example.com')).toEqual([]);
+
+		// The user's browser opens the new link; the hosted page sends it on to the callback.
+		const page = await fetch(link.redirect_url, { redirect: 'manual' });
+		expect(page.status).toBe(302);
+		await page.text();
+		expect(page.headers.get('location')).toBe(
+			`https://example.com/connected?status=success&connected_account_id=${account.id}`,
+		);
+		expect(sim.account(account.id)).toMatchObject({ status: 'ACTIVE', status_reason: null });
+
 		expect(await deactivate(reconnectExpired.id)).toMatchObject({ status: 200 });
 		expect(sim.subscription).toBeUndefined();
 	});

@@ -1,0 +1,382 @@
+/* eslint-disable import-x/no-unresolved, @n8n/community-nodes/no-restricted-globals -- test tooling: the MCP SDK's subpath exports, which the import resolver of n8n's lint config cannot read (TypeScript and Node resolve them); it waits on a real n8n on loopback; these rules are n8n Cloud's runtime rules for node code, which this file is not */
+/**
+ * Onboarding to the end in a real n8n (2.x and 1.x), `n8n start` with the packed node:
+ * examples/onboarding-complete.json takes two signups, makes each user a session and a connect link
+ * whose callback is the execution's resume URL, and pauses in n8n's Wait node. A test "browser"
+ * (fetch, following each redirect by hand) opens each link on the simulator's hosted connect page,
+ * which turns Ada's account ACTIVE and Linus's FAILED and sends the browser back to n8n; n8n
+ * resumes each execution, which ends with Ada's MCP URL, and Linus on the failure branch.
+ * Then Wait for Connection (`n8n execute`) on accounts that turn ACTIVE after some checks or when
+ * the user finishes the link while the node waits, and one that turns FAILED.
+ */
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+
+import onboardingComplete from '../../examples/onboarding-complete.json';
+import { useE2eEnvironment } from './environment';
+import {
+	isN8n1,
+	loginAsOwner,
+	nodeOutputs,
+	nodeTasks,
+	pairedIndex,
+	type RunItem,
+	type RunOutput,
+} from './n8n';
+import waitForConnection from './workflows/wait-for-connection.json';
+
+const ADA = 'ada@example.com';
+const LINUS = 'linus@example.com';
+
+function parameterOf(node: string, name: string): unknown {
+	const found = onboardingComplete.nodes.find((candidate) => candidate.name === node);
+	if (!found) throw new Error(`no node "${node}" in examples/onboarding-complete.json`);
+	return (found.parameters as Record<string, unknown>)[name];
+}
+
+const SIGNUP_PATH = parameterOf('Signup webhook', 'path') as string;
+const AUTH_CONFIG = (parameterOf('Create a connect link', 'authConfigId') as { value: string })
+	.value;
+
+function json(items: RunItem[] | null | undefined): Array<Record<string, unknown>> {
+	return (items ?? []).map((item) => item.json);
+}
+
+/**
+ * flatted's format, as n8n's REST API sends an execution's data: a JSON array whose first entry
+ * is the value; every string inside an object or array is the index of its entry (a string entry
+ * is itself, an object entry is resolved the same way).
+ */
+function unflatten(text: string): unknown {
+	const entries = JSON.parse(text) as unknown[];
+	const resolved = new Map<number, unknown>();
+	const resolve = (index: number): unknown => {
+		const entry = entries[index];
+		if (typeof entry !== 'object' || entry === null) return entry;
+		if (resolved.has(index)) return resolved.get(index);
+		const value: Record<string, unknown> | unknown[] = Array.isArray(entry) ? [] : {};
+		resolved.set(index, value);
+		for (const [key, inner] of Object.entries(entry)) {
+			(value as Record<string, unknown>)[key] =
+				typeof inner === 'string' ? resolve(Number(inner)) : inner;
+		}
+		return value;
+	};
+	return resolve(0);
+}
+
+/** Checks `probe` every 250 ms until it returns something, or fails after `timeoutMs`. */
+async function until<T>(
+	what: string,
+	probe: () => Promise<T | undefined>,
+	timeoutMs = 60_000,
+): Promise<T> {
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		const found = await probe();
+		if (found !== undefined) return found;
+		if (Date.now() > deadline) throw new Error(`still waiting after ${timeoutMs} ms: ${what}`);
+		await new Promise((resolve) => setTimeout(resolve, 250));
+	}
+}
+
+/** n8n's REST API as the editor uses it, logged in as the owner. */
+function restOf(url: string, cookie: string) {
+	const get = async (path: string) => {
+		const response = await fetch(`${url}/rest${path}`, { headers: { cookie } });
+		const text = await response.text();
+		if (!response.ok) throw new Error(`GET /rest${path}: ${response.status} ${text}`);
+		return (JSON.parse(text) as { data: Record<string, unknown> }).data;
+	};
+	return {
+		/** The workflow's executions as the execution list shows them. */
+		async executions(workflowId: string): Promise<Array<{ id: string; status: string }>> {
+			const filter = encodeURIComponent(JSON.stringify({ workflowId }));
+			const list = await get(`/executions?filter=${filter}&limit=100`);
+			return (list.results as Array<{ id: string; status: string }>).map(({ id, status }) => ({
+				id: String(id),
+				status,
+			}));
+		},
+		/** One execution's run, as `n8n execute --rawOutput` prints one. */
+		async run(executionId: string): Promise<RunOutput> {
+			const execution = await get(`/executions/${executionId}`);
+			const data = execution.data;
+			return { data: typeof data === 'string' ? unflatten(data) : data } as RunOutput;
+		},
+	};
+}
+
+describe('Onboarding to the end in a real n8n', () => {
+	const env = useE2eEnvironment({
+		composioCredentialName: 'Composio MCP account',
+		openAiCredentialName: 'OpenAI account',
+		model: () => {
+			throw new Error('no workflow of this suite asks a model');
+		},
+		workflows: [onboardingComplete, waitForConnection],
+		async seed({ sim }) {
+			// The example's auth config exists (another user's account made it); Linus will not grant
+			// access on the connect page.
+			sim.connectAccount('someone-else@example.com', AUTH_CONFIG, { toolkit: 'github' });
+			sim.failLinksFor(LINUS);
+		},
+	});
+
+	/** The user's connected accounts, asked of the simulator as any client would. */
+	async function accountsOf(userId: string): Promise<Array<{ id: string; status: string }>> {
+		const response = await fetch(
+			`${env.sim.url}/api/v3/connected_accounts?user_ids=${encodeURIComponent(userId)}`,
+			{ headers: { 'x-api-key': env.apiKey } },
+		);
+		expect(response.status).toBe(200);
+		return ((await response.json()) as { items: Array<{ id: string; status: string }> }).items;
+	}
+
+	/** The tools an MCP URL lists, as an MCP client with the project's key sees them. */
+	async function toolsAt(url: string): Promise<string[]> {
+		const client = new Client({ name: 'e2e', version: '1.0.0' });
+		await client.connect(
+			new StreamableHTTPClientTransport(new URL(url), {
+				requestInit: { headers: { 'x-api-key': env.apiKey } },
+			}),
+		);
+		try {
+			return (await client.listTools()).tools.map((tool) => tool.name);
+		} finally {
+			await client.close();
+		}
+	}
+
+	it('examples/onboarding-complete.json: each signup waits for its user; the connect page resumes it, ACTIVE ends with the MCP URL, FAILED on the failure branch', async () => {
+		expect(await env.n8n.activate(onboardingComplete.id)).toMatchObject({ code: 0 });
+		const running = await env.n8n.start();
+		try {
+			const rest = restOf(running.url, await loginAsOwner(running.url));
+			for (const userId of [ADA, LINUS]) {
+				const signup = await fetch(`${running.url}/webhook/${SIGNUP_PATH}`, {
+					method: 'POST',
+					headers: { 'content-type': 'application/json' },
+					body: JSON.stringify({ userId }),
+				});
+				// Answered at once; the execution goes on to the Wait node.
+				expect(signup.status).toBe(200);
+				await signup.text();
+			}
+			const waiting = await until('both executions waiting in the Wait node', async () => {
+				const list = await rest.executions(onboardingComplete.id);
+				return list.length === 2 && list.every((e) => e.status === 'waiting') ? list : undefined;
+			});
+
+			// Each user's link, as the simulator issued it: its callback is the execution's resume
+			// URL (n8n 2.x adds the resume token as `signature`).
+			const resumeUrl = new RegExp(
+				`^${running.url.replace(/[.]/g, '\\.')}/webhook-waiting/(\\d+)${isN8n1() ? '' : '\\?signature=[^&]+'}$`,
+			);
+			const accounts: Record<string, string> = {};
+			for (const userId of [ADA, LINUS]) {
+				const [account, ...more] = await accountsOf(userId);
+				expect(more).toEqual([]);
+				expect(account.status).toBe('INITIATED');
+				accounts[userId] = account.id;
+				const link = env.sim.linkOf(account.id)!;
+				expect(link.callback_url).toMatch(resumeUrl);
+				expect(waiting.map((e) => e.id)).toContain(resumeUrl.exec(link.callback_url!)![1]);
+
+				// The browser: the hosted page answers with a redirect to the callback, status and
+				// account appended to n8n's own query; following it resumes the execution.
+				const page = await fetch(link.redirect_url, { redirect: 'manual' });
+				expect(page.status).toBe(302);
+				await page.text();
+				const outcome = userId === ADA ? 'success' : 'failed';
+				const location = page.headers.get('location');
+				expect(location).toBe(
+					`${link.callback_url}${isN8n1() ? '?' : '&'}status=${outcome}&connected_account_id=${account.id}`,
+				);
+				const back = await fetch(location!, { redirect: 'manual' });
+				expect(back.status).toBe(200);
+				await back.text();
+			}
+
+			const ended = await until('both executions ended', async () => {
+				const list = await rest.executions(onboardingComplete.id);
+				return list.length === 2 &&
+					list.every((e) => !['waiting', 'running', 'new'].includes(e.status))
+					? list
+					: undefined;
+			});
+			expect(ended.map((e) => e.status)).toEqual(['success', 'success']);
+
+			const runs: Record<string, RunOutput> = {};
+			for (const { id } of ended) {
+				const run = await rest.run(id);
+				const [signup] = json(nodeOutputs(run, 'Signup webhook')[0]);
+				runs[(signup.body as { userId: string }).userId] = run;
+			}
+			const [adaSession] = env.sim.sessionsOf(ADA);
+			const [linusSession] = env.sim.sessionsOf(LINUS);
+			const mcpUrl = (session: { session_id: string }) =>
+				`${env.sim.url}/tool_router/v3/${session.session_id}/mcp`;
+
+			// Both: the link was made for the user with the resume URL, the Wait node resumed with
+			// the callback's query, and the account was read from Composio once.
+			for (const [userId, outcome] of [
+				[ADA, 'success'],
+				[LINUS, 'failed'],
+			]) {
+				const run = runs[userId];
+				expect(json(nodeOutputs(run, 'Create a connect link')[0])).toEqual([
+					expect.objectContaining({
+						connectedAccountId: accounts[userId],
+						redirectUrl: env.sim.linkOf(accounts[userId])!.redirect_url,
+					}),
+				]);
+				const [resumed] = json(nodeOutputs(run, 'Wait for the user to connect')[0]);
+				expect(resumed.query).toMatchObject({
+					status: outcome,
+					connected_account_id: accounts[userId],
+				});
+				const account = env.sim.account(accounts[userId])!;
+				expect(json(nodeOutputs(run, 'Get the connected account')[0])).toEqual([
+					expect.objectContaining({
+						id: account.id,
+						user_id: userId,
+						status: account.status,
+						status_reason: account.status_reason,
+					}),
+				]);
+				const gets = env.sim.requests.filter(
+					(r) => r.method === 'GET' && r.path === `/api/v3/connected_accounts/${account.id}`,
+				);
+				expect(gets).toHaveLength(1);
+			}
+
+			// Ada: ACTIVE, the success branch ends with her MCP URL, which now lists her GitHub tools.
+			expect(env.sim.account(accounts[ADA])!.status).toBe('ACTIVE');
+			expect(json(nodeOutputs(runs[ADA], 'Send the MCP URL')[0])).toEqual([
+				{ userId: ADA, mcpUrl: mcpUrl(adaSession), connectedAccountId: accounts[ADA] },
+			]);
+			expect(nodeTasks(runs[ADA], 'Connection failed')).toHaveLength(0);
+			expect(runs[ADA].data.resultData.lastNodeExecuted).toBe('Send the MCP URL');
+			expect(await toolsAt(mcpUrl(adaSession))).toEqual(['GITHUB_WHOAMI']);
+
+			// Linus: FAILED, the failure branch, with Composio's reason; his MCP URL has no tools.
+			const failed = env.sim.account(accounts[LINUS])!;
+			expect(failed.status).toBe('FAILED');
+			expect(json(nodeOutputs(runs[LINUS], 'Connection failed')[0])).toEqual([
+				{
+					userId: LINUS,
+					connected: false,
+					status: 'FAILED',
+					reason: failed.status_reason,
+					connectedAccountId: accounts[LINUS],
+				},
+			]);
+			expect(failed.status_reason).toEqual(expect.stringMatching(/\S/));
+			expect(nodeTasks(runs[LINUS], 'Send the MCP URL')).toHaveLength(0);
+			expect(runs[LINUS].data.resultData.lastNodeExecuted).toBe('Connection failed');
+			expect(await toolsAt(mcpUrl(linusSession))).toEqual([]);
+
+			// One session and one link per signup, nothing sent twice.
+			const posts = env.sim.requests
+				.filter((r) => r.method === 'POST' && r.path.startsWith('/api/v3/'))
+				.map((r) => [r.path, (r.body as { user_id?: string }).user_id]);
+			expect(posts.sort()).toEqual(
+				[
+					['/api/v3/tool_router/session', ADA],
+					['/api/v3/tool_router/session', LINUS],
+					['/api/v3/connected_accounts/link', ADA],
+					['/api/v3/connected_accounts/link', LINUS],
+				].sort(),
+			);
+		} finally {
+			const stopped = await running.stop();
+			expect(stopped.stdout + stopped.stderr).not.toContain(env.apiKey);
+		}
+	});
+
+	it('Wait for Connection: accounts that turn ACTIVE after some checks or when the user finishes the link on the success output, a FAILED one on the error output with its status', async () => {
+		const grace = env.sim.connectAccount('grace@example.com', AUTH_CONFIG, {
+			status: 'INITIATED',
+		});
+		// Alan's account comes from a connect link, which he opens while the node waits.
+		const created = await fetch(`${env.sim.url}/api/v3/connected_accounts/link`, {
+			method: 'POST',
+			headers: { 'x-api-key': env.apiKey, 'content-type': 'application/json' },
+			body: JSON.stringify({ auth_config_id: AUTH_CONFIG, user_id: 'alan@example.com' }),
+		});
+		expect(created.status).toBe(201);
+		const alanLink = (await created.json()) as {
+			connected_account_id: string;
+			redirect_url: string;
+		};
+		const alan = { id: alanLink.connected_account_id };
+		const margaret = env.sim.connectAccount('margaret@example.com', AUTH_CONFIG, {
+			status: 'INITIATED',
+		});
+		// Not pending: not listed, not waited for.
+		env.sim.connectAccount('grace@example.com', AUTH_CONFIG, { status: 'ACTIVE' });
+		const reason = 'The user closed the consent screen';
+		env.sim.activateAfterPolls(grace.id, 3);
+		env.sim.activateAfterPolls(margaret.id, 1, 'FAILED', reason);
+		const before = env.sim.requests.length;
+		const checksOf = (id: string) =>
+			env.sim.requests
+				.slice(before)
+				.filter((r) => r.method === 'GET' && r.path === `/api/v3/connected_accounts/${id}`);
+
+		const running = env.n8n.execute(waitForConnection.id);
+		// Once the node has checked Alan's account (and had its answer), Alan finishes the link.
+		await until(
+			"the first check of Alan's account",
+			async () => checksOf(alan.id).find((r) => r.endedTick !== undefined),
+			90_000,
+		);
+		const page = await fetch(alanLink.redirect_url, { redirect: 'manual' });
+		expect(page.status).toBe(200);
+		expect(await page.text()).toContain('Connected');
+		const result = await running;
+
+		expect({ code: result.code, error: result.run?.data.resultData.error?.message }).toEqual({
+			code: 0,
+			error: undefined,
+		});
+		// Newest first: Margaret, Alan, Grace.
+		expect(json(nodeOutputs(result.run, 'Pending connections')[0]).map((a) => a.id)).toEqual([
+			margaret.id,
+			alan.id,
+			grace.id,
+		]);
+		const [connected, notConnected] = nodeOutputs(result.run, 'Wait for the user to connect');
+		expect(connected!.map(pairedIndex)).toEqual([1, 2]);
+		expect(json(connected)).toEqual([
+			expect.objectContaining({ id: alan.id, user_id: 'alan@example.com', status: 'ACTIVE' }),
+			expect.objectContaining({ id: grace.id, user_id: 'grace@example.com', status: 'ACTIVE' }),
+		]);
+		expect(notConnected!.map(pairedIndex)).toEqual([0]);
+		expect(json(notConnected)).toEqual([
+			{
+				error: expect.objectContaining({
+					message: `Connected account ${margaret.id} is FAILED: ${reason}`,
+					status: 'FAILED',
+					statusReason: reason,
+				}),
+			},
+		]);
+		expect(json(nodeOutputs(result.run, 'Connected')[0])).toEqual(json(connected));
+		expect(json(nodeOutputs(result.run, 'Not connected')[0])).toEqual(json(notConnected));
+
+		// Each account checked until its status changed: Grace 3 times INITIATED and once ACTIVE,
+		// Margaret once INITIATED and once FAILED, Alan at least once INITIATED and once ACTIVE. The
+		// three waited at once: each was checked once before any was checked again.
+		expect(checksOf(grace.id)).toHaveLength(4);
+		expect(checksOf(margaret.id)).toHaveLength(2);
+		expect(checksOf(alan.id).length).toBeGreaterThanOrEqual(2);
+		const firstChecks = env.sim.requests
+			.slice(before)
+			.filter((r) => r.method === 'GET' && r.path.startsWith('/api/v3/connected_accounts/'))
+			.slice(0, 3)
+			.map((r) => r.path.split('/').at(-1));
+		expect(new Set(firstChecks)).toEqual(new Set([margaret.id, alan.id, grace.id]));
+	});
+});
