@@ -32,8 +32,6 @@ if [ ! -f "$N8N_DIR/.complete" ]; then
 	cat > package.json <<JSON
 { "private": true, "dependencies": { "n8n": "$N8N_VERSION" }, "overrides": { "xlsx": "0.18.5" } }
 JSON
-{ "private": true, "dependencies": { "n8n": "$N8N_VERSION" }, "overrides": { "xlsx": "0.18.5", "@n8n/agents": "0.26.1" } }
-JSON
 	# Install scripts stay off: some fetch sources from hosts we cannot reach. sqlite3 is the one
 	# native module n8n needs at run time; build it from its bundled source against the headers that
 	# come with the Node 24 package (no system headers needed, so it builds the same on CI runners).
