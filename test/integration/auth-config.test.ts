@@ -217,18 +217,18 @@ describe('Auth config picker and list', () => {
 		expect(listRequests()[1].query.cursor).toBe(first.paginationToken);
 	});
 
-	it('getAuthConfigs (Get Many’s Auth Config filter) lists every page, sorted by name', async () => {
-		for (let i = 0; i < 130; i++) managed(`ac_${i}`, i % 2 ? 'gmail' : 'github');
+	it('getAuthConfigs (Get Many’s Auth Config filter) lists every page of 200 (Composio’s largest), sorted by name', async () => {
+		for (let i = 0; i < 230; i++) managed(`ac_${i}`, i % 2 ? 'gmail' : 'github');
 
 		const options = await loadOptions('getAuthConfigs', credentials(), {
 			parameters: { resource: 'connectedAccount', operation: 'getAll' },
 			path: 'filters.authConfigIds',
 		});
 
-		expect(options).toHaveLength(130);
+		expect(options).toHaveLength(230);
 		expect(options[0]).toEqual({ name: 'github auth (github)', value: expect.any(String) });
-		expect(options[129].name).toBe('gmail auth (gmail)');
-		expect(listRequests()).toHaveLength(2);
+		expect(options[229].name).toBe('gmail auth (gmail)');
+		expect(listRequests().map((r) => r.query.limit)).toEqual(['200', '200']);
 	});
 });
 

@@ -206,17 +206,39 @@ describe('Connected Account › Get', () => {
 			is_disabled: false,
 			toolkit: { slug: 'gmail' },
 			auth_config: expect.objectContaining({ id: 'ac_gmail' }),
+			// v3.1's names: v3 has none.
+			alias: null,
+			word_id: null,
 			created_at: account.created_at,
 			updated_at: account.updated_at,
 		});
 		expect(v11.success[0].json).toEqual(simplified.success[0].json);
-		expect(raw.success[0].json).toMatchObject({
-			...simplified.success[0].json,
-			state: expect.any(Object),
-		});
+		const answered = { ...simplified.success[0].json };
+		// v3 answers have neither: Simplify puts null.
+		delete answered.alias;
+		delete answered.word_id;
+		expect(raw.success[0].json).toMatchObject({ ...answered, state: expect.any(Object) });
+		expect(raw.success[0].json).not.toHaveProperty('alias');
 		expect(requestsTo('GET', /\/connected_accounts\//).map((r) => r.rawPath)).toEqual(
 			Array(3).fill(`/api/v3/connected_accounts/${account.id}`),
 		);
+	});
+
+	it('v3.1: the simplified account keeps its alias and word_id (null when it has no alias)', async () => {
+		const named = context.sim.connectAccount('ada', 'ac_gmail', { toolkit: 'gmail', alias: 'work' });
+		const unnamed = gmail();
+
+		const result = await run(
+			'get',
+			{ connectedAccountId: locator('={{ $json.id }}') },
+			[{ id: named.id }, { id: unnamed.id }],
+			V31,
+		);
+
+		expect(result.success.map((item) => [item.json.alias, item.json.word_id])).toEqual([
+			['work', expect.stringMatching(/^gmail_/)],
+			[null, expect.stringMatching(/^gmail_/)],
+		]);
 	});
 
 	it('one item per input: an unknown account fails its own item with Composio’s 404 message', async () => {
@@ -438,26 +460,6 @@ describe('Connected Account › Delete', () => {
 		expect(context.sim.requests[0].rawPath).toBe(`/api/v3/connected_accounts/${account.id}`);
 	});
 
-	it('Revoke at Provider (v3.1) adds ?revoke_on_delete=true and outputs revoke_job_id', async () => {
-		const account = gmail();
-
-		const result = await run(
-			'delete',
-			{ connectedAccountId: locator(account.id), options: { revokeAtProvider: true } },
-			[{}],
-			V31,
-		);
-
-		expect(result.success[0].json).toEqual({
-			deleted: true,
-			connectedAccountId: account.id,
-			revoke_job_id: expect.stringMatching(/^rj_/),
-		});
-		expect(context.sim.requests[0].rawPath).toBe(
-			`/api/v3.1/connected_accounts/${account.id}?revoke_on_delete=true`,
-		);
-	});
-
 	it('Revoke at Provider with a v3 credential is refused before anything is sent; off sends no query', async () => {
 		const account = gmail();
 
@@ -518,6 +520,34 @@ describe('Connected Account › Delete', () => {
 		expect(result.success[0].json).toEqual({ deleted: true, connectedAccountId: account.id });
 		expect(requestsTo('DELETE', /connected_accounts/)).toHaveLength(2);
 	});
+
+	it.each([
+		['answered', false, expect.stringMatching(/^rj_/)],
+		// The retry's 404 says only that the account is gone: the job's ID is not known.
+		['after a lost answer (null)', true, null],
+	])(
+		'Revoke at Provider (v3.1) adds ?revoke_on_delete=true and outputs revoke_job_id, %s',
+		async (_, lost, revokeJobId) => {
+			const account = gmail();
+			if (lost) context.sim.inject({ method: 'DELETE', loseAnswer: true });
+
+			const result = await run(
+				'delete',
+				{ connectedAccountId: locator(account.id), options: { revokeAtProvider: true } },
+				[{}],
+				V31,
+			);
+
+			expect(result.success[0].json).toEqual({
+				deleted: true,
+				connectedAccountId: account.id,
+				revoke_job_id: revokeJobId,
+			});
+			expect(requestsTo('DELETE', /connected_accounts/).map((r) => r.rawPath)).toEqual(
+				Array(lost ? 2 : 1).fill(`/api/v3.1/connected_accounts/${account.id}?revoke_on_delete=true`),
+			);
+		},
+	);
 });
 
 describe('Connected Account picker: searchConnectedAccounts', () => {
@@ -570,14 +600,15 @@ describe('Connected Account picker: searchConnectedAccounts', () => {
 	});
 
 	it('a filter matches user, toolkit, status or ID over several pages', async () => {
-		const ada = context.sim.connectAccount('ada', 'ac_gh', { toolkit: 'github' });
+		// A user id with letters no hex account ID holds ("ada" could be part of one).
+		const ada = context.sim.connectAccount('quinn', 'ac_gh', { toolkit: 'github' });
 		for (let i = 0; i < 120; i++) gmail(`user-${i}`);
 
-		const byUser = await search(' ADA ');
+		const byUser = await search(' QUINN ');
 		const byToolkit = await search('github');
 		const byId = await search(ada.id);
 
-		expect(byUser.results).toEqual([{ name: 'ada · github · ACTIVE', value: ada.id }]);
+		expect(byUser.results).toEqual([{ name: 'quinn · github · ACTIVE', value: ada.id }]);
 		expect(byToolkit.results.map((r) => r.value)).toEqual([ada.id]);
 		expect(byId.results.map((r) => r.value)).toEqual([ada.id]);
 		// Composio's list has no text search: the filter is never sent.

@@ -23,6 +23,11 @@ function accountRows(...rows: Array<[string, string]>): INodeParameters {
 	return { entries: rows.map(([toolkit, id]) => ({ toolkit, id })) };
 }
 
+/** The Multi-Account field with these settings. */
+function multiAccount(settings: INodeParameters = {}): INodeParameters {
+	return { settings: { enable: true, ...settings } };
+}
+
 async function create(options: RunOptions, parameters: INodeParameters = {}) {
 	return await context.run(
 		[{}],
@@ -73,7 +78,18 @@ describe('Session › Create: connected accounts in the shape of the API version
 		expect((session.config as IDataObject).connected_accounts).toEqual({ github: github.id });
 	});
 
-	it('v3.1: a list per toolkit; several rows for one toolkit go as one list, in order', async () => {
+	it('v3.1: a list per toolkit (one account)', async () => {
+		const github = context.sim.connectAccount('ada', 'ac_gh', { toolkit: 'github' });
+
+		const session = await createSession(V31, {
+			options: { connectedAccounts: accountRows(['github', github.id]) },
+		});
+
+		expect(bodies('POST')).toEqual([{ user_id: 'ada', connected_accounts: { github: [github.id] } }]);
+		expect((session.config as IDataObject).connected_accounts).toEqual({ github: [github.id] });
+	});
+
+	it('v3.1 with Multi-Account: several rows for one toolkit go as one list, in order, with multi_account', async () => {
 		const first = context.sim.connectAccount('ada', 'ac_gh', { toolkit: 'github' });
 		const second = context.sim.connectAccount('ada', 'ac_gh', { toolkit: 'github' });
 		const slack = context.sim.connectAccount('ada', 'ac_sl', { toolkit: 'slack' });
@@ -87,28 +103,77 @@ describe('Session › Create: connected accounts in the shape of the API version
 					// The same account twice is pinned once.
 					['github', first.id],
 				),
+				multiAccount: multiAccount({ maxAccountsPerToolkit: 3, requireExplicitSelection: true }),
 			},
 		});
 
 		const pinned = { github: [first.id, second.id], slack: [slack.id] };
+		const multi = { enable: true, max_accounts_per_toolkit: 3, require_explicit_selection: true };
 		expect(context.sim.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
 			'POST /api/v3.1/tool_router/session',
 		]);
-		expect((bodies('POST')[0] as IDataObject).connected_accounts).toEqual(pinned);
-		expect((session.config as IDataObject).connected_accounts).toEqual(pinned);
+		expect(bodies('POST')[0]).toMatchObject({ connected_accounts: pinned, multi_account: multi });
+		expect(session.config).toMatchObject({ connected_accounts: pinned, multi_account: multi });
 	});
 
-	it('v3: two rows for one toolkit fail the item before anything is sent', async () => {
+	it.each<[string, INodeParameters, string]>([
+		[
+			'without Multi-Account',
+			{},
+			"Connected Accounts: 2 rows for the toolkit github (ca_1, ca_2); a session holds one connected account per toolkit unless 'Multi-Account' is on: keep one, or add 'Multi-Account' with Enable on",
+		],
+		[
+			'with Multi-Account off',
+			{ multiAccount: multiAccount({ enable: false }) },
+			"Connected Accounts: 2 rows for the toolkit github (ca_1, ca_2); a session holds one connected account per toolkit unless 'Multi-Account' is on: keep one, or add 'Multi-Account' with Enable on",
+		],
+		[
+			'with Multi-Account, more than its Max Accounts per Toolkit',
+			{
+				multiAccount: multiAccount({ maxAccountsPerToolkit: 2 }),
+				connectedAccounts: accountRows(['github', 'ca_1'], ['github', 'ca_2'], ['github', 'ca_3']),
+			},
+			"Connected Accounts: 3 rows for the toolkit github; 'Multi-Account' allows at most 2 per toolkit (Max Accounts per Toolkit)",
+		],
+		[
+			'with Max Accounts per Toolkit 11',
+			{ multiAccount: multiAccount({ maxAccountsPerToolkit: 11 }) },
+			'Multi-Account: Max Accounts per Toolkit must be a whole number from 2 to 10, got 11',
+		],
+	])('v3.1 %s: the item fails before anything is sent', async (_, options, message) => {
+		const result = await create(V31_ON_ERROR, {
+			options: {
+				connectedAccounts: accountRows(['github', 'ca_1'], ['github', 'ca_2']),
+				...options,
+			},
+		});
+
+		expect(errorJson(result.errorOutput[0])).toMatchObject({
+			error: message,
+			description: 'Nothing was sent to Composio for this item.',
+		});
+		expect(context.sim.requests).toEqual([]);
+	});
+
+	it('v3: two rows for one toolkit fail the item before anything is sent; Multi-Account needs v3.1', async () => {
+		const rows = accountRows(['github', 'ca_1'], ['github', 'ca_2']);
 		const result = await create(
 			{ onError: 'continueErrorOutput' },
-			{ options: { connectedAccounts: accountRows(['github', 'ca_1'], ['github', 'ca_2']) } },
+			{ options: { connectedAccounts: rows } },
+		);
+		const multi = await create(
+			{ onError: 'continueErrorOutput' },
+			{ options: { connectedAccounts: rows, multiAccount: multiAccount() } },
 		);
 
 		const failed = errorJson(result.errorOutput[0]);
 		expect(failed.error).toBe(
-			"Connected Accounts: 2 rows for the toolkit github (ca_1, ca_2); Composio's API v3 takes one connected account per toolkit: keep one, or switch the credential's API Version to V3.1, which takes several (multi-account sessions)",
+			"Connected Accounts: 2 rows for the toolkit github (ca_1, ca_2); Composio's API v3 takes one connected account per toolkit: keep one, or switch the credential's API Version to V3.1 and turn on 'Multi-Account'",
 		);
 		expect(failed.description).toBe('Nothing was sent to Composio for this item.');
+		expect(errorJson(multi.errorOutput[0]).error).toBe(
+			"Multi-Account needs Composio's API v3.1, and the credential uses v3",
+		);
 		expect(context.sim.requests).toEqual([]);
 	});
 
@@ -133,6 +198,7 @@ describe('Session › Update (v3.1)', () => {
 		const result = await update(created.sessionId, {
 			connectedAccounts: accountRows(['github', github.id], ['github', other.id]),
 			manageConnections: false,
+			multiAccount: multiAccount(),
 		});
 
 		expectEachItemOnce(result, 1);
@@ -140,7 +206,9 @@ describe('Session › Update (v3.1)', () => {
 		expect(patch.map((r) => r.path)).toEqual([
 			`/api/v3.1/tool_router/session/${String(created.sessionId)}`,
 		]);
+		const multi = { enable: true, max_accounts_per_toolkit: 5, require_explicit_selection: false };
 		expect(JSON.parse(patch[0].rawBody)).toEqual({
+			multi_account: multi,
 			connected_accounts: { github: [github.id, other.id] },
 			manage_connections: { enable: false },
 		});
@@ -154,12 +222,26 @@ describe('Session › Update (v3.1)', () => {
 				auth_configs: {},
 				connected_accounts: { github: [github.id, other.id] },
 				manage_connections: { enabled: false },
+				multi_account: multi,
 			},
 			config_version: 2,
 			warnings: [],
 			sessionId: created.sessionId,
 			mcpUrl: created.mcpUrl,
 		});
+	});
+
+	it('two rows for one toolkit without Multi-Account in the same update fail the item unsent', async () => {
+		const { sessionId } = await createSession(V31);
+
+		const result = await update(sessionId, {
+			connectedAccounts: accountRows(['github', 'ca_1'], ['github', 'ca_2']),
+		});
+
+		expect(errorJson(result.errorOutput[0]).error).toContain(
+			"a session holds one connected account per toolkit unless 'Multi-Account' is on",
+		);
+		expect(bodies('PATCH')).toEqual([]);
 	});
 
 	it.each<[string, INodeParameters, IDataObject]>([
@@ -179,6 +261,17 @@ describe('Session › Update (v3.1)', () => {
 			'auth configs',
 			{ authConfigs: accountRows(['gmail', 'ac_gm']) },
 			{ auth_configs: { gmail: 'ac_gm' } },
+		],
+		[
+			'Multi-Account off',
+			{ multiAccount: multiAccount({ enable: false }) },
+			{
+				multi_account: {
+					enable: false,
+					max_accounts_per_toolkit: 5,
+					require_explicit_selection: false,
+				},
+			},
 		],
 	])('%s', async (_, updateFields, body) => {
 		const { sessionId } = await createSession(V31);

@@ -36,6 +36,23 @@ beforeEach(() => {
 });
 afterEach(() => jest.restoreAllMocks());
 
+/**
+ * n8n 2.x's sleep when its time never comes: it ends only when the signal aborts, rejecting with
+ * the signal's reason.
+ */
+async function sleepUntilAborted(_ms: number, signal?: AbortSignal): Promise<void> {
+	await new Promise<void>((_resolve, reject) => {
+		const abort = () => reject(signal?.reason as Error);
+		if (signal?.aborted) abort();
+		signal?.addEventListener('abort', abort, { once: true });
+	});
+}
+
+/** n8n 1.x's sleep when its time never comes: it ignores the signal (a bare setTimeout). */
+async function sleepIgnoringSignal(): Promise<void> {
+	await new Promise<void>(() => {});
+}
+
 function locator(value: string) {
 	return { __rl: true, mode: 'id', value };
 }
@@ -223,6 +240,35 @@ describe('Wait for Connection: statuses that end the wait', () => {
 		});
 	});
 
+	it.each([
+		['ACTIVE', null],
+		['INITIATED', null],
+		['INACTIVE', 'Disabled by the admin'],
+	])(
+		'a disabled account (%s) ends the wait: an error item with the status and isDisabled',
+		async (status, reason) => {
+			const account = pending();
+			context.sim.setAccountStatus(account.id, status as AccountStatus, reason);
+			context.sim.account(account.id)!.is_disabled = true;
+
+			const result = await wait(account, {}, { onError: 'continueErrorOutput' });
+
+			expect(result.success).toEqual([]);
+			expect(errorJson(result.errorOutput[0])).toMatchObject({
+				error:
+					status === 'INACTIVE'
+						? `Connected account ${account.id} is INACTIVE: ${reason}`
+						: `Connected account ${account.id} is disabled (${status})`,
+				connectedAccountId: account.id,
+				status,
+				statusReason: reason,
+				isDisabled: true,
+			});
+			expect(checksOf(account)).toHaveLength(1);
+			expect(waits).toEqual([]);
+		},
+	);
+
 	it('INITIALIZING is still pending: the wait goes on', async () => {
 		const account = pending();
 		context.sim.setAccountStatus(account.id, 'INITIALIZING');
@@ -250,7 +296,7 @@ describe('Wait for Connection: Wait Timeout', () => {
 		expect(errorJson(result.errorOutput[0])).toMatchObject({
 			error: `Connected account ${account.id} is still INITIATED after 20 s`,
 			description: expect.stringMatching(
-				/^Checked 5 times, every 5 s, within the Wait Timeout of 20 s: the user has not finished connecting\. .*n8n's Wait node/,
+				/^Checked 5 times, every 5 s, within the Wait Timeout of 20 s: the user has not finished connecting\. Raise 'Wait Timeout' \(up to 900 s\)\. A connect link lives about 10 minutes: to wait longer, give the user a new link \(Connected Account › Refresh, or Create Link again\), or pause in n8n's Wait node/,
 			),
 			connectedAccountId: account.id,
 			status: 'INITIATED',
@@ -305,6 +351,31 @@ describe('Wait for Connection: many items', () => {
 		expect(requests[fourth].startedTick).toBeGreaterThan(bobsAnswer.endedTick!);
 		expect(new Set(requests.slice(0, fourth).map((_, index) => accountOf(index))).size).toBe(3);
 	});
+
+	it.each([
+		['n8n 2.x, whose sleep ends on the signal', sleepUntilAborted],
+		['n8n 1.x, whose sleep ignores it', sleepIgnoringSignal],
+	])(
+		'without continue on fail, one item’s failure ends the others’ waits at once, and the node fails with it (%s)',
+		async (_, sleep) => {
+			const never = pending('ada');
+			const bad = pending('bob');
+			context.sim.activateAfterPolls(bad.id, 0, 'FAILED', 'Access denied');
+			jest.spyOn(n8nWorkflow, 'sleep').mockImplementation(sleep);
+
+			const result = await waitFor({ connectedAccountId: locator('={{ $json.id }}') }, [
+				{ id: never.id },
+				{ id: bad.id },
+			]);
+
+			expect(result.status).toBe('error');
+			expect(result.error?.message).toBe(`Connected account ${bad.id} is FAILED: Access denied`);
+			expect(result.error).toMatchObject({ context: { itemIndex: 1 } });
+			// The first item's first check was under way already: no check after the failure.
+			expect(checksOf(never)).toHaveLength(1);
+			expect(checksOf(bad)).toHaveLength(1);
+		},
+	);
 
 	it('one item’s terminal status fails that item only (continue on fail)', async () => {
 		const good = pending('ada');
@@ -399,22 +470,19 @@ describe('Wait for Connection: rate limits', () => {
 });
 
 describe('Wait for Connection: cancelling the execution', () => {
-	it('stops every item’s wait at once: no check after the Stop', async () => {
+	it.each([
+		['n8n 2.x, whose sleep ends on the signal', sleepUntilAborted],
+		['n8n 1.x, whose sleep ignores it', sleepIgnoringSignal],
+	])('stops every item’s wait at once: no check after the Stop (%s)', async (_, sleep) => {
 		const accounts = ['ada', 'bob', 'cy'].map((user) => pending(user));
 		const stop = new AbortController();
-		// Pauses that last until the execution's signal aborts, rejecting with its reason as n8n's
-		// sleep does (a pause without the signal would never end: the test would time out).
 		let paused = 0;
 		jest
 			.spyOn(n8nWorkflow, 'sleep')
-			.mockImplementation(async (_ms: number, signal?: AbortSignal) => {
+			.mockImplementation(async (ms: number, signal?: AbortSignal) => {
 				if (!signal) throw new Error('a pause without the execution’s cancel signal');
 				if (++paused === accounts.length) stop.abort();
-				await new Promise<void>((_resolve, reject) => {
-					const abort = () => reject(signal.reason as Error);
-					if (signal.aborted) abort();
-					signal.addEventListener('abort', abort, { once: true });
-				});
+				await sleep(ms, signal);
 			});
 
 		const result = await waitFor(
@@ -454,9 +522,9 @@ describe('Wait for Connection: input refused before any request', () => {
 			'Poll Interval must be a number of seconds from 1 to 300, got "soon"',
 		],
 		[
-			'Wait Timeout 3601',
-			{ waitTimeout: 3601 },
-			'Wait Timeout must be a number of seconds from 1 to 3600, got 3601',
+			'Wait Timeout 901 (a connect link lives about 10 minutes)',
+			{ waitTimeout: 901 },
+			'Wait Timeout must be a number of seconds from 1 to 900, got 901',
 		],
 		[
 			'Wait Timeout shorter than Poll Interval',

@@ -271,6 +271,36 @@ describe('the test hooks', () => {
 		expect(sim().account(later)?.status).toBe('INITIATED');
 	});
 
+	it('an INITIATED account turns EXPIRED once its latest link has expired, seen by every read; Refresh starts again', async () => {
+		const link = await createLink();
+		const done = await createLink();
+		sim().completeLink(done.connected_account_id);
+		const id = link.connected_account_id;
+		const expiresAt = Date.parse(link.expires_at);
+		const clock = jest.spyOn(Date, 'now').mockReturnValue(expiresAt - 1);
+		try {
+			expect((await getAccount(id)).json.status).toBe('INITIATED');
+
+			clock.mockReturnValue(expiresAt);
+			const listed = await call('GET', `${V3}?user_ids=ada&order_direction=asc`);
+			expect(listed.json.items).toEqual([
+				expect.objectContaining({ id, status: 'EXPIRED', status_reason: 'The connect link expired' }),
+				// A finished link leaves its account as it is.
+				expect.objectContaining({ id: done.connected_account_id, status: 'ACTIVE' }),
+			]);
+			expect(sim().account(id)?.status).toBe('EXPIRED');
+			const page = await openPage(link.redirect_url);
+			expect(page.status).toBe(410);
+			expect(page.text).toContain('expired');
+
+			const refreshed = await call('POST', `${V3}/${id}/refresh`, {});
+			expect(refreshed.json.status).toBe('INITIATED');
+			expect((await getAccount(id)).json).toMatchObject({ status: 'INITIATED', status_reason: null });
+		} finally {
+			clock.mockRestore();
+		}
+	});
+
 	it('a page or status set cancels what a hook scheduled', async () => {
 		const link = await createLink();
 		sim().activateAfterPolls(link.connected_account_id, 0, 'FAILED');
@@ -328,7 +358,7 @@ describe('the test hooks', () => {
 });
 
 describe('connected account routes', () => {
-	it('disables (INACTIVE, is_disabled) and enables (ACTIVE again)', async () => {
+	it('disables (INACTIVE, is_disabled) and enables (ACTIVE, whatever the status was, as the spec says)', async () => {
 		const account = sim().connectAccount('ada', 'ac_gh', { toolkit: 'github' });
 		const disabled = await call('PATCH', `${V3}/${account.id}/status`, { enabled: false });
 		expect(disabled).toMatchObject({ status: 200, json: { success: true } });
@@ -341,10 +371,14 @@ describe('connected account routes', () => {
 			status: 'ACTIVE',
 			is_disabled: false,
 		});
-		// Enabling does not make an expired account ACTIVE.
+		// The spec: "If enabled=true, the account status is set to ACTIVE", an expired one too.
 		sim().expireAccount(account.id);
 		await call('PATCH', `${V3}/${account.id}/status`, { enabled: true });
-		expect((await getAccount(account.id)).json.status).toBe('EXPIRED');
+		expect((await getAccount(account.id)).json).toMatchObject({
+			status: 'ACTIVE',
+			status_reason: null,
+			is_disabled: false,
+		});
 	});
 
 	it('refreshes an expired account: INITIATED with a new link that replaces the old one', async () => {
@@ -512,19 +546,35 @@ describe('auth configs', () => {
 		expect((await call('GET', '/api/v3.1/auth_configs/ac_unknown')).status).toBe(404);
 	});
 
-	it('filters by toolkits, Composio-managed and search, with cursor pages', async () => {
+	it('filters by toolkits, Composio-managed and search (the name only, as the spec says), with cursor pages', async () => {
 		for (const toolkit of ['github', 'gmail', 'slack', 'github']) await authConfig(toolkit);
-		await call('POST', '/api/v3/auth_configs', {
-			toolkit: { slug: 'notion' },
-			auth_config: { type: 'use_custom_auth', name: 'Our Notion app', authScheme: 'OAUTH2' },
-		});
-		const slugs = async (query: string) =>
+		for (const [slug, name] of [
+			['notion', 'Our Notion app'],
+			['slack', 'Marketing'],
+		]) {
+			await call('POST', '/api/v3/auth_configs', {
+				toolkit: { slug },
+				auth_config: { type: 'use_custom_auth', name, authScheme: 'OAUTH2' },
+			});
+		}
+		const names = async (query: string) =>
 			(await call('GET', `/api/v3/auth_configs?${query}`)).json.items.map(
-				(item: { toolkit: { slug: string } }) => item.toolkit.slug,
+				(item: { name: string; toolkit: { slug: string } }) => `${item.toolkit.slug}: ${item.name}`,
 			);
-		expect(await slugs('toolkit_slug=github,slack')).toEqual(['github', 'slack', 'github']);
-		expect(await slugs('is_composio_managed=false')).toEqual(['notion']);
-		expect(await slugs('search=our%20notion')).toEqual(['notion']);
+		expect(await names('toolkit_slug=github,slack')).toEqual([
+			'github: github auth',
+			'slack: slack auth',
+			'github: github auth',
+			'slack: Marketing',
+		]);
+		expect(await names('toolkit_slug=slack')).toEqual(['slack: slack auth', 'slack: Marketing']);
+		expect(await names('is_composio_managed=false')).toEqual([
+			'notion: Our Notion app',
+			'slack: Marketing',
+		]);
+		expect(await names('search=our%20notion')).toEqual(['notion: Our Notion app']);
+		// "Marketing" is a slack auth config, but its name does not say slack.
+		expect(await names('search=slack')).toEqual(['slack: slack auth']);
 
 		const first = await call('GET', '/api/v3/auth_configs?limit=3');
 		expect(first.json.items).toHaveLength(3);
@@ -532,7 +582,7 @@ describe('auth configs', () => {
 			'GET',
 			`/api/v3/auth_configs?limit=3&cursor=${first.json.next_cursor}`,
 		);
-		expect(second.json.items).toHaveLength(2);
+		expect(second.json.items).toHaveLength(3);
 		expect(second.json.next_cursor).toBeNull();
 	});
 });

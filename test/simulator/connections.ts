@@ -4,7 +4,8 @@
  * machine per account. Create Link makes an INITIATED account and a link; the hosted connect page
  * at the link's `redirect_url` (`<sim>/link/<token>`) turns it ACTIVE or FAILED and sends the
  * browser on to the callback URL; Composio's side (test hooks) expires it; disable makes it
- * INACTIVE, enable ACTIVE again; refresh makes it INITIATED with a new link; delete removes it.
+ * INACTIVE, enable ACTIVE (whatever it was, as the spec says); refresh makes it INITIATED with a
+ * new link; delete removes it. An INITIATED account whose latest link has expired is EXPIRED.
  */
 import { randomUUID } from 'node:crypto';
 
@@ -173,12 +174,10 @@ const accountRoutes: Record<string, Handler> = {
 		const account = found(state, params.nanoId);
 		if (isAnswer(account)) return account;
 		const { enabled } = body as { enabled: boolean };
-		// The spec: enabled=false sets INACTIVE, enabled=true ACTIVE. The simulator enables only what
-		// a disable made INACTIVE: an EXPIRED or FAILED account does not become ACTIVE by enabling.
+		// The spec: "If enabled=true, the account status is set to ACTIVE; if enabled=false, the
+		// status is set to INACTIVE", whatever the status was (an EXPIRED or FAILED one too).
 		account.is_disabled = !enabled;
-		if (!enabled) state.setStatus(account, 'INACTIVE');
-		else if (account.status === 'INACTIVE') state.setStatus(account, 'ACTIVE');
-		else account.updated_at = state.now();
+		state.setStatus(account, enabled ? 'ACTIVE' : 'INACTIVE');
 		return ok(200, { success: true });
 	},
 
@@ -242,13 +241,16 @@ const accountRoutes: Record<string, Handler> = {
 
 const authConfigRoutes: Record<string, Handler> = {
 	'GET /api/v3/auth_configs': ({ query, state }) => {
-		const toolkits = list(query.toolkit_slug).map((slug) => slug.toLowerCase());
+		// The spec: toolkit_slug is one string (its description: comma-separated slugs); search
+		// matches the name only ("Search auth configs by name").
+		const slugs = typeof query.toolkit_slug === 'string' ? query.toolkit_slug : '';
+		const toolkits = list(slugs).map((slug) => slug.toLowerCase());
 		const search = typeof query.search === 'string' ? query.search.toLowerCase() : '';
 		const managed = query.is_composio_managed;
 		const matching = [...state.authConfigs.values()].filter(
 			(c) =>
 				(toolkits.length === 0 || toolkits.includes(c.toolkit.toLowerCase())) &&
-				(search === '' || `${c.name} ${c.toolkit}`.toLowerCase().includes(search)) &&
+				(search === '' || c.name.toLowerCase().includes(search)) &&
 				(managed === undefined || String(c.is_composio_managed) === String(managed)),
 		);
 		const page = cursorPage(matching, query.cursor, query.limit, 20);

@@ -216,7 +216,7 @@ class SimulatorServer implements Simulator {
 	connectAccount(
 		userId: string,
 		authConfigId: string,
-		opts?: { status?: string; toolkit?: string },
+		opts?: { status?: string; toolkit?: string; alias?: string },
 	): AccountRecord {
 		return this.state.addAccount(userId, authConfigId, opts);
 	}

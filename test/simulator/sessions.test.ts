@@ -48,19 +48,22 @@ describe('the hand-made v3.1 session operations', () => {
 });
 
 describe('connected accounts per API version', () => {
-	it('v3 takes and shows one id per toolkit; v3.1 a list, and v3 shows its first', async () => {
+	it('v3 takes and shows one id per toolkit; v3.1 a list (several with multi-account), and v3 shows its first', async () => {
 		const first = sim().connectAccount('ada', 'ac_gh', { toolkit: 'github' });
 		const second = sim().connectAccount('ada', 'ac_gh', { toolkit: 'github' });
 
 		const v3 = await call('POST', V3, { user_id: 'ada', connected_accounts: { github: first.id } });
 		expect(v3.status).toBe(201);
 		expect(v3.json.config.connected_accounts).toEqual({ github: first.id });
+		const multi = { enable: true, max_accounts_per_toolkit: 2, require_explicit_selection: true };
 		const v31 = await call('POST', V31, {
 			user_id: 'ada',
 			connected_accounts: { github: [second.id, first.id] },
+			multi_account: multi,
 		});
 		expect(v31.status).toBe(201);
 		expect(v31.json.config.connected_accounts).toEqual({ github: [second.id, first.id] });
+		expect(v31.json.config.multi_account).toEqual(multi);
 
 		const id = v31.json.session_id as string;
 		expect((await call('GET', `${V31}/${id}`)).json.config.connected_accounts).toEqual({
@@ -91,6 +94,52 @@ describe('connected accounts per API version', () => {
 			expect(sim().violations).toEqual([expect.stringContaining(why)]);
 		},
 	);
+
+	it('refuses several accounts for one toolkit without multi_account.enable, or more than its max (default 5), with a 400 envelope', async () => {
+		const ids = Array.from(
+			{ length: 6 },
+			() => sim().connectAccount('ada', 'ac_gh', { toolkit: 'github' }).id,
+		);
+		const create = (count: number, multi?: object) =>
+			call('POST', V31, {
+				user_id: 'ada',
+				connected_accounts: { github: ids.slice(0, count) },
+				...(multi ? { multi_account: multi } : {}),
+			});
+
+		expect(expectEnvelope(await create(2), 400)).toBe(
+			'2 connected accounts for github: a session without multi-account holds at most one per toolkit',
+		);
+		expectEnvelope(await create(2, { enable: false }), 400);
+		expect(expectEnvelope(await create(6, { enable: true }), 400)).toBe(
+			'6 connected accounts for github: this session allows at most 5 per toolkit (multi_account.max_accounts_per_toolkit)',
+		);
+		expectEnvelope(await create(3, { enable: true, max_accounts_per_toolkit: 2 }), 400);
+		expect(sim().sessionsOf('ada')).toEqual([]);
+		expect((await create(5, { enable: true })).status).toBe(201);
+		expect((await create(1)).status).toBe(201);
+		expect(sim().violations).toEqual([]);
+	});
+
+	it("an update's accounts are checked against the multi-account settings after it", async () => {
+		const [first, second] = [1, 2].map(
+			() => sim().connectAccount('ada', 'ac_gh', { toolkit: 'github' }).id,
+		);
+		const { json: created } = await call('POST', V31, { user_id: 'ada' });
+		const path = `${V31}/${created.session_id}`;
+		const both = { connected_accounts: { github: [first, second] } };
+
+		expectEnvelope(await call('PATCH', path, both), 400);
+		const turnedOn = await call('PATCH', path, { ...both, multi_account: { enable: true } });
+		expect(turnedOn.json.config).toMatchObject({
+			connected_accounts: { github: [first, second] },
+			multi_account: { enable: true },
+		});
+		// Multi-account stays on for a later update that does not mention it; off, two are too many.
+		expect((await call('PATCH', path, both)).status).toBe(200);
+		expectEnvelope(await call('PATCH', path, { multi_account: { enable: false } }), 400);
+		expect(sim().violations).toEqual([]);
+	});
 
 	it('refuses a v3.1 update that pins one id instead of a list', async () => {
 		const { json: session } = await call('POST', V31, { user_id: 'ada' });

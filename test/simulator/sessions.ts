@@ -4,12 +4,14 @@
  * user's connected accounts, and a tool per toolkit that answers from the simulator's state.
  * v3.1 adds update (PATCH) and delete, and takes and shows connected accounts as a list of ids per
  * toolkit where v3 has one id (test/fixtures/session-lifecycle.schema.json, hand-made; the spec's
- * validation refuses the other version's shape before a route runs).
+ * validation refuses the other version's shape before a route runs). A session holds at most one
+ * account per toolkit unless v3.1's `multi_account.enable` is on (CONNECTIONS.md), then at most
+ * `max_accounts_per_toolkit` (Composio's default 5).
  */
 import { type Answer, fail, ok } from './answers';
 import type { State } from './state';
 import { shortId } from './state';
-import type { AccountRecord, SessionRecord } from './types';
+import type { AccountRecord, MultiAccountConfig, SessionRecord } from './types';
 import { cursorPage } from './views';
 
 /** The toolkits every project can use in a session, beside those of its own auth configs. */
@@ -83,6 +85,9 @@ export function sessionView(session: SessionRecord, baseUrl: string, apiVersion:
 			connected_accounts: accountsView(session, apiVersion),
 			manage_connections: session.manage_connections,
 			...(session.tags ? { tags: tagsView(session.tags) } : {}),
+			...(apiVersion === 'v3.1' && session.multi_account
+				? { multi_account: session.multi_account }
+				: {}),
 		},
 	};
 }
@@ -161,6 +166,8 @@ interface SessionBody {
 	connected_accounts?: Record<string, string | string[]> | null;
 	manage_connections?: { enable?: boolean | null; callback_url?: string } | null;
 	tags?: unknown;
+	/** v3.1 only (update: null clears it). */
+	multi_account?: MultiAccountConfig | null;
 }
 
 interface RouteContext {
@@ -178,6 +185,30 @@ const NOT_FOUND = (id: string) =>
 		`Tool router session not found: ${id}`,
 		'Create a session with POST /api/v3/tool_router/session.',
 	);
+
+/** Composio's default for max_accounts_per_toolkit when multi-account is on. */
+const DEFAULT_MAX_ACCOUNTS = 5;
+
+/**
+ * Composio's 400 when a session would hold more accounts for a toolkit than its multi-account
+ * settings (`multi`, after an update) allow: one without them.
+ */
+function tooManyAccounts(
+	pinned: Record<string, string[]>,
+	multi: MultiAccountConfig | null | undefined,
+): Answer | undefined {
+	const most = multi?.enable ? (multi.max_accounts_per_toolkit ?? DEFAULT_MAX_ACCOUNTS) : 1;
+	const crowded = Object.entries(pinned).find(([, ids]) => ids.length > most);
+	if (!crowded) return undefined;
+	const [toolkit, { length }] = crowded;
+	return fail(
+		400,
+		multi?.enable
+			? `${length} connected accounts for ${toolkit}: this session allows at most ${most} per toolkit (multi_account.max_accounts_per_toolkit)`
+			: `${length} connected accounts for ${toolkit}: a session without multi-account holds at most one per toolkit`,
+		'Pin one account per toolkit, or enable multi_account for the session.',
+	);
+}
 
 /**
  * The accounts a create or update pins, as lists; or Composio's 400 for one that is not a live
@@ -215,6 +246,8 @@ const createSession = ({ body: raw, state, baseUrl, apiVersion }: RouteContext):
 	const body = raw as SessionBody;
 	const accounts = pinnedAccounts(state, body.user_id, body.connected_accounts);
 	if ('refused' in accounts) return accounts.refused;
+	const crowded = tooManyAccounts(accounts.pinned, body.multi_account);
+	if (crowded) return crowded;
 	const session: SessionRecord = {
 		session_id: shortId('trs'),
 		user_id: body.user_id,
@@ -229,6 +262,7 @@ const createSession = ({ body: raw, state, baseUrl, apiVersion }: RouteContext):
 				: {}),
 		},
 		tags: body.tags,
+		...(body.multi_account ? { multi_account: { ...body.multi_account } } : {}),
 		config_version: 1,
 	};
 	state.sessions.set(session.session_id, session);
@@ -253,6 +287,12 @@ const updateSession = ({ params, body: raw, state, baseUrl }: RouteContext): Ans
 	const body = (raw ?? {}) as Partial<SessionBody>;
 	const accounts = pinnedAccounts(state, session.user_id, body.connected_accounts);
 	if ('refused' in accounts) return accounts.refused;
+	// The accounts after the update, against the multi-account settings after it.
+	const crowded = tooManyAccounts(
+		body.connected_accounts === undefined ? session.connected_accounts : accounts.pinned,
+		body.multi_account === undefined ? session.multi_account : body.multi_account,
+	);
+	if (crowded) return crowded;
 	if (body.toolkits) {
 		session.enable = body.toolkits.enable;
 		session.disable = body.toolkits.disable;
@@ -268,6 +308,7 @@ const updateSession = ({ params, body: raw, state, baseUrl }: RouteContext): Ans
 	if (body.tags !== undefined) {
 		session.tags = Array.isArray(body.tags) && body.tags.length === 0 ? undefined : body.tags;
 	}
+	if (body.multi_account !== undefined) session.multi_account = body.multi_account ?? undefined;
 	session.config_version = (session.config_version ?? 1) + 1;
 	return ok(200, {
 		...sessionView(session, baseUrl, 'v3.1'),

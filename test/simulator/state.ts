@@ -19,6 +19,8 @@ const DEFAULT_TOOLKIT = 'github';
 /** How long a connect link lives (Composio: about 10 minutes). */
 const LINK_LIFETIME_MS = 10 * 60_000;
 export const LINK_FAILED_REASON = 'The user did not grant access on the connect page';
+/** The status_reason of an account whose connect link expired before the user finished. */
+export const LINK_EXPIRED_REASON = 'The connect link expired';
 
 /** A status change a test hook scheduled: after some GETs of the account, or at a time. */
 interface PendingStatus {
@@ -67,6 +69,9 @@ export class State {
 
 	/** Connect links by token (see connections.ts). */
 	links = new Map<string, LinkRecord>();
+
+	/** Each account's latest link, by account id. */
+	private latestLinks = new Map<string, LinkRecord>();
 
 	/** Users whose links fail on the hosted page unless the page is told otherwise. */
 	failingUsers = new Set<string>();
@@ -163,17 +168,31 @@ export class State {
 	/** The live account, with any status change whose time has come applied. */
 	account(id: string): AccountRecord | undefined {
 		const account = this.accounts.find((candidate) => candidate.id === id);
-		const pending = this.pending.get(id);
-		if (account && pending?.at !== undefined && Date.now() >= pending.at) {
-			this.pending.delete(id);
-			this.setStatus(account, pending.status, pending.reason);
-		}
+		if (account) this.applyDue(account);
 		return account;
 	}
 
-	/** Applies every timed status change that is due (before a request or an MCP call reads them). */
+	/**
+	 * The status changes whose time has come (Date.now(), the clock tests may mock): a test hook's
+	 * (activateAfter), then the expiry of an INITIATED account's latest link (Composio: a link
+	 * lives about 10 minutes), which makes the account EXPIRED.
+	 */
+	private applyDue(account: AccountRecord): void {
+		const pending = this.pending.get(account.id);
+		if (pending?.at !== undefined && Date.now() >= pending.at) {
+			this.pending.delete(account.id);
+			this.setStatus(account, pending.status, pending.reason);
+		}
+		if (account.status !== 'INITIATED') return;
+		const link = this.linkOf(account.id);
+		if (link && !link.outcome && Date.parse(link.expires_at) <= Date.now()) {
+			this.setStatus(account, 'EXPIRED', LINK_EXPIRED_REASON);
+		}
+	}
+
+	/** Applies every status change that is due (before a request or an MCP call reads them). */
 	settle(): void {
-		for (const id of [...this.pending.keys()]) this.account(id);
+		for (const account of this.accounts) this.applyDue(account);
 	}
 
 	/** One GET of the account by id: a change scheduled after N polls counts it down. */
@@ -210,12 +229,13 @@ export class State {
 			expires_at: new Date(Date.now() + LINK_LIFETIME_MS).toISOString(),
 		};
 		this.links.set(token, link);
+		this.latestLinks.set(account.id, link);
 		return link;
 	}
 
 	/** The account's latest link. */
 	linkOf(accountId: string): LinkRecord | undefined {
-		return [...this.links.values()].filter((link) => link.connected_account_id === accountId).pop();
+		return this.latestLinks.get(accountId);
 	}
 
 	/** What the user does on the hosted page; an error message when the link cannot be used. */

@@ -166,6 +166,13 @@ export interface AuthConfigRecord {
 }
 
 /** A Tool Router session (sessions.ts plays them). */
+export interface MultiAccountConfig {
+	enable?: boolean;
+	/** 2–10; Composio's default is 5 when multi-account is on. */
+	max_accounts_per_toolkit?: number;
+	require_explicit_selection?: boolean;
+}
+
 export interface SessionRecord {
 	session_id: string;
 	user_id: string;
@@ -177,6 +184,8 @@ export interface SessionRecord {
 	connected_accounts: Record<string, string[]>;
 	manage_connections: { enabled: boolean; callback_url?: string };
 	tags?: unknown;
+	/** v3.1's multi-account settings as given (several accounts per toolkit need `enable`). */
+	multi_account?: MultiAccountConfig;
 	/** v3.1: 1 at create, one more on each update (PATCH); undefined counts as 1. */
 	config_version?: number;
 }
@@ -266,7 +275,7 @@ export interface Simulator {
 	connectAccount(
 		userId: string,
 		authConfigId: string,
-		opts?: { status?: string; toolkit?: string },
+		opts?: { status?: string; toolkit?: string; alias?: string },
 	): AccountRecord;
 	/** The live connected account (pending hooks applied); undefined once deleted. */
 	account(connectedAccountId: string): AccountRecord | undefined;

@@ -16,6 +16,18 @@ export interface ItemContext {
 	client: ComposioClient;
 	/** The run's parameters without expressions, read once (see readParameter). */
 	staticParameters: Map<string, unknown>;
+	/**
+	 * The run's signal: aborted when the execution is cancelled, or (with the reason RunStopped)
+	 * when a failed item stops a run that does not continue on fail. Long waits end on it.
+	 */
+	signal: AbortSignal;
+}
+
+/** The reason of the run's signal once a failed item has stopped the run (see ItemContext). */
+export class RunStopped extends Error {
+	constructor() {
+		super('Another item failed: the run stopped');
+	}
 }
 
 function holdsExpression(value: unknown): boolean {

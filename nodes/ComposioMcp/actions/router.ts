@@ -1,11 +1,13 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
-import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
+import { linkedController, pause } from '../../shared/helpers/pause';
 import { runPool } from '../../shared/helpers/pool';
 import { settle } from '../../shared/helpers/settle';
 import { ComposioClient, toRequestSettings, toScheduling } from '../../shared/transport';
 
 import type { ItemContext, OperationExecute, OperationModule } from './common';
+import { RunStopped } from './common';
 import * as resources from './resources';
 
 /** resource → operation value → its execute, built once from the resources' own modules. */
@@ -55,8 +57,11 @@ function errorJson(error: NodeApiError | NodeOperationError, fields: IDataObject
 /**
  * Runs the chosen operation for every input item, up to Concurrency items at a time. Each item
  * comes out paired to its input, in input order: its results (one item per element for lists),
- * or, when the node continues on fail, its error. Without continue on fail, the first failing
- * item (in input order) stops the node once the items already in flight have finished.
+ * or, when the node continues on fail, its error. Without continue on fail, the first failure
+ * stops the run: no new item starts, the waits of the items in flight end at once (the run's
+ * signal: Wait for Connection's pauses, the rate gate's and retries' waits), their requests
+ * already sent are awaited, and the node fails with the first failing item in input order (an
+ * item whose wait the stop ended has not failed of its own).
  */
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
@@ -66,38 +71,56 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	const { concurrency, batchIntervalMs } = toScheduling(requestOptions);
 	const continueOnFail = this.continueOnFail();
 	const execute = operationFor.call(this);
+	// The run's signal: aborted when the execution is cancelled, or by the first failure when the
+	// node does not continue on fail.
+	const { controller: run, unlink } = linkedController(this.getExecutionCancelSignal?.());
 	// One client for the run: the credential is read and decrypted once, not per request. If it
 	// cannot be read, every item fails with that error, as with any other per-item failure.
-	const created = await settle(ComposioClient.create(this, toRequestSettings(requestOptions)));
+	const created = await settle(
+		ComposioClient.create(this, toRequestSettings(requestOptions), run.signal),
+	);
 	const results: INodeExecutionData[][] = new Array(items.length);
 	const staticParameters = new Map<string, unknown>();
 	const failures: Array<{ itemIndex: number; error: NodeApiError | NodeOperationError }> = [];
 
-	await runPool({
-		count: items.length,
-		concurrency,
-		intervalMs: batchIntervalMs,
-		stopped: () => failures.length > 0,
-		wait: async (ms) => await sleep(ms, this.getExecutionCancelSignal?.()),
-		task: async (itemIndex) => {
-			const fields: IDataObject = {};
-			try {
-				if (!created.ok) throw created.error;
-				const item: ItemContext = { itemIndex, fields, client: created.value, staticParameters };
-				const output = await execute.call(this, item);
-				results[itemIndex] = output.map((json) => ({ json, pairedItem: { item: itemIndex } }));
-			} catch (error) {
-				const nodeError = asNodeError.call(this, error, itemIndex);
-				if (!continueOnFail) {
-					failures.push({ itemIndex, error: nodeError });
-					return;
+	try {
+		await runPool({
+			count: items.length,
+			concurrency,
+			intervalMs: batchIntervalMs,
+			stopped: () => failures.length > 0,
+			wait: async (ms) => await pause(ms, run.signal),
+			task: async (itemIndex) => {
+				const fields: IDataObject = {};
+				try {
+					if (!created.ok) throw created.error;
+					const item: ItemContext = {
+						itemIndex,
+						fields,
+						client: created.value,
+						staticParameters,
+						signal: run.signal,
+					};
+					const output = await execute.call(this, item);
+					results[itemIndex] = output.map((json) => ({ json, pairedItem: { item: itemIndex } }));
+				} catch (error) {
+					// A wait the stop ended is no failure of the item's own.
+					if (error instanceof RunStopped) return;
+					const nodeError = asNodeError.call(this, error, itemIndex);
+					if (!continueOnFail) {
+						failures.push({ itemIndex, error: nodeError });
+						if (!run.signal.aborted) run.abort(new RunStopped());
+						return;
+					}
+					results[itemIndex] = [
+						{ json: errorJson(nodeError, fields), pairedItem: { item: itemIndex } },
+					];
 				}
-				results[itemIndex] = [
-					{ json: errorJson(nodeError, fields), pairedItem: { item: itemIndex } },
-				];
-			}
-		},
-	});
+			},
+		});
+	} finally {
+		unlink();
+	}
 
 	if (failures.length > 0) {
 		failures.sort((a, b) => a.itemIndex - b.itemIndex);

@@ -71,7 +71,9 @@ function keepFields(fields: string[]): (object: IDataObject) => IDataObject {
 export const simplifyServer = keepFields(SERVER_FIELDS);
 
 /**
- * A connected account, under Composio's names. Left out: `state`, `data` and `params` (the
+ * A connected account, under Composio's names. `alias` (the name given at Create Link) and
+ * `word_id` (Composio's short name for telling a user's accounts of one toolkit apart, as
+ * multi-account sessions do) are v3.1's: null with v3. Left out: `state`, `data` and `params` (the
  * connection's credentials and settings, which may hold tokens), `test_request_endpoint` and
  * `deprecated`.
  */
@@ -83,6 +85,8 @@ export const simplifyConnectedAccount = keepFields([
 	'is_disabled',
 	'toolkit',
 	'auth_config',
+	'alias',
+	'word_id',
 	'created_at',
 	'updated_at',
 ]);

@@ -14,15 +14,17 @@ import type {
 	IN8nHttpFullResponse,
 	INode,
 } from 'n8n-workflow';
-import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import { createHash } from 'crypto';
+
+import { pause } from '../helpers/pause';
 
 import type { Attempt } from './attempts';
 import { faultAttempt, responseAttempt } from './attempts';
 import type { Send } from './exchange';
 import { exchange } from './exchange';
 import { RateGate, rateGateFor } from './gate';
-import type { ListRequest } from './pagination';
+import type { CursorListRequest, ListRequest } from './pagination';
 import type { ComposioRequest } from './request';
 import { allCursorPages, allPages } from './pagination';
 import type { Redactor } from './redact';
@@ -73,7 +75,14 @@ export class ComposioClient {
 
 	private readonly gate: RateGate;
 
+	/** The execution's cancel signal: it ends requests in flight. */
 	private readonly signal: AbortSignal | undefined;
+
+	/**
+	 * What ends the client's waits (the rate gate, retries): the run's signal when given (it also
+	 * aborts once a failed item stops the run), else the execution's.
+	 */
+	private readonly waitSignal: AbortSignal | undefined;
 
 	/**
 	 * The credential's API version (unset: v3), for what only one version has or takes in another
@@ -85,6 +94,7 @@ export class ComposioClient {
 		context: ComposioContext,
 		credentials: ICredentialDataDecryptedObject,
 		readonly settings: RequestSettings,
+		runSignal?: AbortSignal,
 	) {
 		this.node = context.getNode();
 		const target = targetOf(credentials);
@@ -102,6 +112,7 @@ export class ComposioClient {
 		this.redactor = createRedactor(String(credentials.apiKey ?? ''));
 		this.signal =
 			'getExecutionCancelSignal' in context ? context.getExecutionCancelSignal?.() : undefined;
+		this.waitSignal = runSignal ?? this.signal;
 		// The helper gets the credential already read, so it is not loaded and decrypted again.
 		const reference = this.node.credentials?.[CREDENTIAL_TYPE];
 		const credentialsDecrypted: ICredentialsDecrypted = {
@@ -134,13 +145,17 @@ export class ComposioClient {
 			)) as IN8nHttpFullResponse;
 	}
 
-	/** The client for one run: the credential is read and decrypted here, once. */
+	/**
+	 * The client for one run: the credential is read and decrypted here, once. `runSignal` ends
+	 * the client's waits (see waitSignal); requests in flight end only with the execution.
+	 */
 	static async create(
 		context: ComposioContext,
 		settings: RequestSettings = DEFAULT_SETTINGS,
+		runSignal?: AbortSignal,
 	): Promise<ComposioClient> {
 		const credentials = await context.getCredentials(CREDENTIAL_TYPE);
-		return new ComposioClient(context, credentials, settings);
+		return new ComposioClient(context, credentials, settings, runSignal);
 	}
 
 	/** Every page of a page-numbered list (servers, instances), or up to `list.limit` entries. */
@@ -152,7 +167,7 @@ export class ComposioClient {
 	 * Every page of a cursor-paged list (connected accounts, auth configs, a session's toolkits,
 	 * trigger types, webhook subscriptions), or up to `limit`.
 	 */
-	async cursorPages(request: ComposioRequest & { limit?: number }): Promise<IDataObject[]> {
+	async cursorPages(request: CursorListRequest): Promise<IDataObject[]> {
 		return await allCursorPages(async (page) => await this.request(page), this.node, request);
 	}
 
@@ -176,7 +191,7 @@ export class ComposioClient {
 		const url = `${this.target.url}${path}`;
 		let reachedBefore = false;
 		for (let retry = 0; ; retry++) {
-			const ticket = await this.gate.pass(this.signal, this.settings.retry.maxWaitMs);
+			const ticket = await this.gate.pass(this.waitSignal, this.settings.retry.maxWaitMs);
 			const result = await exchange(
 				this.send,
 				{ method, url, body, qs },
@@ -188,7 +203,7 @@ export class ComposioClient {
 				: faultAttempt(this.node, result.fault, this.target.url, this.settings, itemIndex);
 			const reached = attempt.error ? mayHaveReached(attempt.outcome) : false;
 			const delay =
-				!attempt.error || this.signal?.aborted || (reached && !safeToRepeat)
+				!attempt.error || this.waitSignal?.aborted || (reached && !safeToRepeat)
 					? undefined
 					: retryDelay(attempt.outcome, retry + 1, this.settings.retry);
 			const held = this.gate.settle(
@@ -212,8 +227,8 @@ export class ComposioClient {
 			}
 			reachedBefore ||= reached;
 			// A 429 has closed the gate for every request; other faults back off alone.
-			if (isRateLimited(attempt.outcome)) await this.gate.waitOut(held, this.signal);
-			else await sleep(delay, this.signal);
+			if (isRateLimited(attempt.outcome)) await this.gate.waitOut(held, this.waitSignal);
+			else await pause(delay, this.waitSignal);
 		}
 	}
 }

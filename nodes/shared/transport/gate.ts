@@ -22,9 +22,10 @@
  *   else the headers while believed, else from what was seen (the requests a window let through,
  *   Retry-After for its length).
  *
- * Waits go through n8n-workflow's `sleep`, so that tests record them instead of sleeping.
+ * Waits go through pause() (n8n-workflow's `sleep`, ended at once when the signal aborts), so that
+ * tests record them instead of sleeping.
  */
-import { sleep } from 'n8n-workflow';
+import { pause } from '../helpers/pause';
 
 import type { AttemptOutcome } from './retry';
 import type { Headers } from './headers';
@@ -162,7 +163,7 @@ export class RateGate {
 
 	private async sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
 		const until = this.now() + ms;
-		await sleep(ms, signal);
+		await pause(ms, signal);
 		this.sleptUntil = Math.max(this.sleptUntil, until);
 	}
 

@@ -77,16 +77,20 @@ export async function allPages(
 	}
 }
 
+/** A cursor-paged list: up to `limit` entries (else all), `pageSize` a page (else 100). */
+export type CursorListRequest = ComposioRequest & { limit?: number; pageSize?: number };
+
 /**
  * Composio's other lists page by cursor (`cursor` in, `next_cursor` out): connected accounts, auth
- * configs, a session's toolkits, trigger types, webhook subscriptions.
+ * configs, a session's toolkits, trigger types, webhook subscriptions. A list whose largest page
+ * Composio documents may ask for it (`pageSize`: auth configs take 200).
  */
 export async function allCursorPages(
 	send: Requester,
 	node: INode,
-	{ limit, ...request }: ComposioRequest & { limit?: number },
+	{ limit, pageSize: largest = MAX_PAGE_SIZE, ...request }: CursorListRequest,
 ): Promise<IDataObject[]> {
-	const pageSize = Math.min(MAX_PAGE_SIZE, limit ?? MAX_PAGE_SIZE);
+	const pageSize = Math.min(largest, limit ?? largest);
 	const results: IDataObject[] = [];
 	const seen = new Set<string>();
 	let cursor: string | undefined;

@@ -51,7 +51,8 @@ export async function execute(this: IExecuteFunctions, item: ItemContext): Promi
 		{
 			deleted: true,
 			connectedAccountId,
-			...(deleted.revoke_job_id !== undefined ? { revoke_job_id: deleted.revoke_job_id } : {}),
+			// Null when the answer was lost (the retry's 404 says only that the account is gone).
+			...(revoke ? { revoke_job_id: deleted.revoke_job_id ?? null } : {}),
 		},
 	];
 }

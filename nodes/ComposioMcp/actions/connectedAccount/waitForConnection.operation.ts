@@ -1,11 +1,12 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
+import { pause } from '../../../shared/helpers/pause';
 import { settle } from '../../../shared/helpers/settle';
 import { addDescription } from '../../../shared/transport';
 import { getConnectedAccount } from '../../calls';
 import type { ItemContext, OperationOption } from '../common';
-import { CONNECTED_ACCOUNT_ID, invalidInput, readIds, readParameter } from '../common';
+import { CONNECTED_ACCOUNT_ID, invalidInput, readIds, readParameter, RunStopped } from '../common';
 import { connectedAccountLocator } from '../common.descriptions';
 import { readSimplify, simplifyConnectedAccount, simplifyField } from '../simplify';
 
@@ -14,7 +15,7 @@ export const option: OperationOption = {
 	value: 'waitForConnection',
 	action: 'Wait for connection',
 	description:
-		"Check a connected account until the user has finished connecting. Returns the account once it is ACTIVE; the item fails when the account is FAILED, EXPIRED, REVOKED or INACTIVE, or when 'Wait Timeout' passes first.",
+		"Check a connected account until the user has finished connecting. Returns the account once it is ACTIVE; the item fails when the account is FAILED, EXPIRED, REVOKED, INACTIVE or disabled, or when 'Wait Timeout' passes first.",
 };
 
 /** Statuses after which the account will not turn ACTIVE by itself: the wait ends there. */
@@ -22,7 +23,11 @@ const ENDED = ['FAILED', 'EXPIRED', 'REVOKED', 'INACTIVE'];
 
 /** The fields' names, labels and bounds, as the description below gives them. */
 const INTERVAL = { name: 'pollInterval', label: 'Poll Interval', default: 5, min: 1, max: 300 };
-const TIMEOUT = { name: 'waitTimeout', label: 'Wait Timeout', default: 300, min: 1, max: 3600 };
+/**
+ * At most 15 minutes: a connect link lives about 10 (Composio), after which the account cannot
+ * turn ACTIVE from that link; a little more leaves room for a user who opened it late.
+ */
+const TIMEOUT = { name: 'waitTimeout', label: 'Wait Timeout', default: 300, min: 1, max: 900 };
 
 const show = { resource: ['connectedAccount'], operation: ['waitForConnection'] };
 
@@ -42,10 +47,10 @@ export const description: INodeProperties[] = [
 		displayName: 'Wait Timeout (Seconds)',
 		name: 'waitTimeout',
 		type: 'number',
-		typeOptions: { minValue: 1, maxValue: 3600 },
+		typeOptions: { minValue: 1, maxValue: 900 },
 		default: 300,
 		description:
-			"How long to wait for the account in all before the item fails, at most 3600 seconds (an hour). For longer waits, pass {{ $execution.resumeUrl }} as the 'Callback URL' of Create Link and pause in n8n's Wait node (Resume: On Webhook Call) instead: n8n saves the execution and resumes it when the user comes back.",
+			"How long to wait for the account in all before the item fails, at most 900 seconds (15 minutes): a connect link lives about 10 minutes. For longer waits, pass {{ $execution.resumeUrl }} as the 'Callback URL' of Create Link and pause in n8n's Wait node (Resume: On Webhook Call) instead: n8n saves the execution and resumes it when the user comes back.",
 		displayOptions: { show },
 	},
 	simplifyField('connectedAccount', 'waitForConnection', true),
@@ -76,9 +81,9 @@ function stopwatch(clock: () => number = Date.now) {
 	const now = () => Math.max(clock(), sleptUntil);
 	return {
 		elapsed: () => now() - start,
-		async pause(ms: number, signal: AbortSignal | undefined) {
+		async pause(ms: number, signal: AbortSignal) {
 			const until = now() + ms;
-			await sleep(ms, signal);
+			await pause(ms, signal);
 			sleptUntil = Math.max(sleptUntil, until);
 		},
 	};
@@ -99,7 +104,8 @@ function seconds(ms: number): string {
  * status and status_reason), or the next check would come after Wait Timeout (the item fails
  * saying what the account still is). Checks go through the run's client: the shared rate gate,
  * its retries and Retry-After. A check that the rate limit still refuses after those retries only
- * misses that check. Cancelling the execution ends the pause at once.
+ * misses that check. Cancelling the execution, or another item's failure when the node does not
+ * continue on fail, ends the wait at once (the run's signal, item.signal).
  */
 export async function execute(this: IExecuteFunctions, item: ItemContext): Promise<IDataObject[]> {
 	const { itemIndex, fields } = item;
@@ -114,7 +120,7 @@ export async function execute(this: IExecuteFunctions, item: ItemContext): Promi
 			itemIndex,
 		);
 	}
-	const signal = this.getExecutionCancelSignal?.();
+	const { signal } = item;
 	const clock = stopwatch();
 	let checks = 0;
 	let status: string | undefined;
@@ -126,7 +132,7 @@ export async function execute(this: IExecuteFunctions, item: ItemContext): Promi
 		const answer = await settle(getConnectedAccount(item.client, connectedAccountId, itemIndex));
 		refused = undefined;
 		if (!answer.ok) {
-			if (signal?.aborted) throw cancelled.call(this, itemIndex);
+			if (signal.aborted) throw interrupted.call(this, signal, itemIndex);
 			// Refused by the rate limit even after the client's retries: this check is missed, the
 			// wait goes on. Anything else (a 404, a revoked key) ends it.
 			if (!isRateLimited(answer.error)) throw answer.error;
@@ -134,19 +140,12 @@ export async function execute(this: IExecuteFunctions, item: ItemContext): Promi
 		} else {
 			const account = answer.value;
 			status = typeof account.status === 'string' ? account.status : undefined;
-			if (status === 'ACTIVE') return [simplify ? simplifyConnectedAccount(account) : account];
-			if (status !== undefined && ENDED.includes(status)) {
-				const reason = typeof account.status_reason === 'string' ? account.status_reason : null;
-				fields.status = status;
-				fields.statusReason = reason;
-				throw new NodeOperationError(
-					this.getNode(),
-					`Connected account ${connectedAccountId} is ${status}${reason ? `: ${reason}` : ''}`,
-					{
-						itemIndex,
-						description: `The wait ends on FAILED, EXPIRED, REVOKED and INACTIVE: the account does not turn ACTIVE from there by itself. Refresh the account (Connected Account › Refresh) or create a new link for the user to connect again.`,
-					},
-				);
+			const disabled = account.is_disabled === true;
+			if (status === 'ACTIVE' && !disabled) {
+				return [simplify ? simplifyConnectedAccount(account) : account];
+			}
+			if (disabled || (status !== undefined && ENDED.includes(status))) {
+				throw ended.call(this, item, connectedAccountId, account);
 			}
 		}
 		// The next check is an interval after this one began; after a check held up for longer
@@ -166,23 +165,67 @@ export async function execute(this: IExecuteFunctions, item: ItemContext): Promi
 				throw refused;
 			}
 			fields.status = status ?? null;
+			const raise =
+				timeoutMs < TIMEOUT.max * 1000 ? ` Raise '${TIMEOUT.label}' (up to ${TIMEOUT.max} s).` : '';
 			throw new NodeOperationError(
 				this.getNode(),
 				`Connected account ${connectedAccountId} is still ${status ?? 'without a status'} after ${waited}`,
 				{
 					itemIndex,
-					description: `Checked ${checks} times, every ${seconds(intervalMs)}, within the ${TIMEOUT.label} of ${seconds(timeoutMs)}: the user has not finished connecting.${lastCheck} Send the link again, raise '${TIMEOUT.label}' (up to ${TIMEOUT.max} s), or for longer waits pause in n8n's Wait node with the link's callback URL.`,
+					description: `Checked ${checks} times, every ${seconds(intervalMs)}, within the ${TIMEOUT.label} of ${seconds(timeoutMs)}: the user has not finished connecting.${lastCheck}${raise} A connect link lives about 10 minutes: to wait longer, give the user a new link (Connected Account › Refresh, or Create Link again), or pause in n8n's Wait node (On Webhook Call) with {{ $execution.resumeUrl }} as the link's Callback URL.`,
 				},
 			);
 		}
-		// Cancelling the execution ends the pause at once (n8n's sleep rejects with the signal's
-		// reason); a pause that returns after it all the same ends the wait too.
+		// Cancelling the execution, or another item's failure without continue on fail, ends the
+		// pause at once (the run's signal); a pause that returns after it all the same ends the
+		// wait too.
 		const paused = await settle(clock.pause(pauseMs, signal));
-		if (signal?.aborted) throw cancelled.call(this, itemIndex);
+		if (signal.aborted) throw interrupted.call(this, signal, itemIndex);
 		if (!paused.ok) throw paused.error;
 	}
 }
 
-function cancelled(this: IExecuteFunctions, itemIndex: number): NodeOperationError {
+/**
+ * The item's error for an account the wait ends on: a status it does not leave by itself, or
+ * disabled (whatever its status: its tools do not run until it is enabled). The error item
+ * carries the status, Composio's status_reason and isDisabled.
+ */
+function ended(
+	this: IExecuteFunctions,
+	{ itemIndex, fields }: ItemContext,
+	connectedAccountId: string,
+	account: IDataObject,
+): NodeOperationError {
+	const status = typeof account.status === 'string' ? account.status : null;
+	const reason = typeof account.status_reason === 'string' ? account.status_reason : null;
+	const disabled = account.is_disabled === true;
+	Object.assign(fields, { status, statusReason: reason, isDisabled: disabled });
+	if (status !== null && ENDED.includes(status)) {
+		return new NodeOperationError(
+			this.getNode(),
+			`Connected account ${connectedAccountId} is ${status}${reason ? `: ${reason}` : ''}`,
+			{
+				itemIndex,
+				description: `The wait ends on FAILED, EXPIRED, REVOKED and INACTIVE: the account does not turn ACTIVE from there by itself. Refresh the account (Connected Account › Refresh) or create a new link for the user to connect again.`,
+			},
+		);
+	}
+	return new NodeOperationError(
+		this.getNode(),
+		`Connected account ${connectedAccountId} is disabled (${status ?? 'without a status'})`,
+		{
+			itemIndex,
+			description: `A disabled account's tools do not run, whatever its status, so the wait ends. Enable it (Connected Account › Enable), then wait again.`,
+		},
+	);
+}
+
+/** The run's signal ended the wait: the run's stop as it is, else the execution's cancel. */
+function interrupted(
+	this: IExecuteFunctions,
+	signal: AbortSignal,
+	itemIndex: number,
+): NodeOperationError | RunStopped {
+	if (signal.reason instanceof RunStopped) return signal.reason;
 	return new NodeOperationError(this.getNode(), 'The execution was cancelled', { itemIndex });
 }

@@ -34,6 +34,7 @@ export const description: INodeProperties[] = [
 		sessionFields.callbackUrl,
 		sessionFields.connectedAccounts,
 		sessionFields.manageConnections,
+		sessionFields.multiAccount,
 		sessionFields.tags,
 	]),
 ];

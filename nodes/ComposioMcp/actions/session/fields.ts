@@ -1,8 +1,18 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import type { ItemContext } from '../common';
-import { invalidInput, locatorValue, readList, readText } from '../common';
+import {
+	invalidInput,
+	locatorValue,
+	readBoolean,
+	readList,
+	readText,
+	requireV31,
+} from '../common';
 import { authConfigLocator, callbackUrlField } from '../common.descriptions';
+
+/** Composio's bounds of multi_account.max_accounts_per_toolkit, and its default (when enabled). */
+const MAX_ACCOUNTS = { min: 2, max: 10, default: 5 };
 
 /** MCP's tool hints, which Composio takes as tags: titled in the list, sent by their names. */
 const TOOL_TAGS = [
@@ -84,7 +94,7 @@ export const sessionFields: Record<keyof SessionValues, INodeProperties> = {
 			placeholder: 'e.g. ca_123',
 		}),
 		description:
-			"The user's connected account to use for a toolkit. With the credential's API Version V3.1, several rows for one toolkit pin several accounts (multi-account sessions); V3 takes one per toolkit.",
+			"The user's connected account to use for a toolkit: one row per toolkit, or several for one toolkit with 'Multi-Account' on (API Version V3.1)",
 	},
 	manageConnections: {
 		displayName: 'Manage Connections',
@@ -93,6 +103,47 @@ export const sessionFields: Record<keyof SessionValues, INodeProperties> = {
 		default: true,
 		description:
 			"Whether the session's tools may start connections for the user (a connect link when a toolkit is not connected yet)",
+	},
+	multiAccount: {
+		displayName: 'Multi-Account',
+		name: 'multiAccount',
+		type: 'fixedCollection',
+		default: {},
+		placeholder: 'Add Multi-Account Settings',
+		description:
+			"Several connected accounts per toolkit for the user (e.g. a work and a personal Gmail). Without it a session holds one account per toolkit. Needs the credential's API Version V3.1.",
+		options: [
+			{
+				displayName: 'Settings',
+				name: 'settings',
+				values: [
+					{
+						displayName: 'Enable',
+						name: 'enable',
+						type: 'boolean',
+						default: true,
+						description: 'Whether the session may hold several connected accounts per toolkit',
+					},
+					{
+						displayName: 'Max Accounts per Toolkit',
+						name: 'maxAccountsPerToolkit',
+						type: 'number',
+						typeOptions: { minValue: 2, maxValue: 10 },
+						// MAX_ACCOUNTS, written out for the editor's linter.
+						default: 5,
+						description: 'How many connected accounts the session may hold per toolkit, from 2 to 10',
+					},
+					{
+						displayName: 'Require Explicit Selection',
+						name: 'requireExplicitSelection',
+						type: 'boolean',
+						default: false,
+						description:
+							"Whether the agent must say which account to use when a toolkit has several; otherwise Composio uses the first (the default) one",
+					},
+				],
+			},
+		],
 	},
 	tags: {
 		displayName: 'Tags',
@@ -112,7 +163,47 @@ export interface SessionValues {
 	callbackUrl?: unknown;
 	connectedAccounts?: unknown;
 	manageConnections?: unknown;
+	multiAccount?: unknown;
 	tags?: unknown;
+}
+
+/**
+ * The multi-account settings as Composio takes them (`multi_account`, v3.1 only), or undefined
+ * when not given; bad values fail the item before anything is sent.
+ */
+function readMultiAccount(
+	this: IExecuteFunctions,
+	item: ItemContext,
+	value: unknown,
+): IDataObject | undefined {
+	const settings = (value as IDataObject | undefined)?.settings as IDataObject | undefined;
+	if (settings === undefined) return undefined;
+	requireV31.call(this, item, 'Multi-Account');
+	const { itemIndex } = item;
+	const given = settings.maxAccountsPerToolkit ?? MAX_ACCOUNTS.default;
+	const most = typeof given === 'string' && given.trim() !== '' ? Number(given) : given;
+	if (
+		typeof most !== 'number' ||
+		!Number.isInteger(most) ||
+		most < MAX_ACCOUNTS.min ||
+		most > MAX_ACCOUNTS.max
+	) {
+		throw invalidInput.call(
+			this,
+			`Multi-Account: Max Accounts per Toolkit must be a whole number from ${MAX_ACCOUNTS.min} to ${MAX_ACCOUNTS.max}, got ${JSON.stringify(given) ?? String(given)}`,
+			itemIndex,
+		);
+	}
+	return {
+		enable: readBoolean.call(this, settings.enable ?? true, 'Multi-Account: Enable', itemIndex),
+		max_accounts_per_toolkit: most,
+		require_explicit_selection: readBoolean.call(
+			this,
+			settings.requireExplicitSelection ?? false,
+			'Multi-Account: Require Explicit Selection',
+			itemIndex,
+		),
+	};
 }
 
 /** Whether a Toolkits choice takes the Toolkit List. */
@@ -165,11 +256,46 @@ function onePerToolkit(
 }
 
 /**
+ * Connected accounts in the shape of the credential's API version: v3 one id per toolkit, v3.1 a
+ * list of ids per toolkit. Several for one toolkit need Multi-Account on (a session without it
+ * holds one per toolkit), and at most its Max Accounts per Toolkit.
+ */
+function readAccounts(
+	this: IExecuteFunctions,
+	{ itemIndex, client }: ItemContext,
+	accounts: Record<string, string[]>,
+	multi: IDataObject | undefined,
+): IDataObject {
+	const label = 'Connected Accounts';
+	if (client.apiVersion !== 'v3.1') {
+		const why =
+			"Composio's API v3 takes one connected account per toolkit: keep one, or switch the credential's API Version to V3.1 and turn on 'Multi-Account'";
+		return onePerToolkit.call(this, accounts, label, why, itemIndex);
+	}
+	if (multi?.enable !== true) {
+		const why =
+			"a session holds one connected account per toolkit unless 'Multi-Account' is on: keep one, or add 'Multi-Account' with Enable on";
+		onePerToolkit.call(this, accounts, label, why, itemIndex);
+		return accounts;
+	}
+	const most = multi.max_accounts_per_toolkit as number;
+	const crowded = Object.entries(accounts).find(([, ids]) => ids.length > most);
+	if (crowded) {
+		throw invalidInput.call(
+			this,
+			`${label}: ${crowded[1].length} rows for the toolkit ${crowded[0]}; 'Multi-Account' allows at most ${most} per toolkit (Max Accounts per Toolkit)`,
+			itemIndex,
+		);
+	}
+	return accounts;
+}
+
+/**
  * The body Composio receives for the given settings. Create sends what it is given on top of
  * Composio's defaults; Update (`change: 'update'`) sends only what it is given, each field
  * replacing the session's: Toolkits "All" as an empty deny list, an empty Tags list (no filter),
- * and of Manage Connections and Callback URL only those given. Connected accounts go in the shape
- * of the credential's API version: v3 one id per toolkit, v3.1 a list of ids per toolkit.
+ * and of Manage Connections and Callback URL only those given. Connected accounts: see
+ * readAccounts.
  */
 export function readSessionBody(
 	this: IExecuteFunctions,
@@ -177,7 +303,7 @@ export function readSessionBody(
 	values: SessionValues,
 	change: 'create' | 'update',
 ): IDataObject {
-	const { itemIndex, fields, client } = item;
+	const { itemIndex, fields } = item;
 	const body: IDataObject = {};
 	const mode = values.toolkitsMode;
 	if (listsToolkits(mode)) {
@@ -206,6 +332,8 @@ export function readSessionBody(
 		const why = 'a session uses one auth config per toolkit';
 		body.auth_configs = onePerToolkit.call(this, authConfigs, 'Auth Configs', why, itemIndex);
 	}
+	const multi = readMultiAccount.call(this, item, values.multiAccount);
+	if (multi) body.multi_account = multi;
 	const accounts = readToolkitMap.call(
 		this,
 		values.connectedAccounts,
@@ -213,12 +341,7 @@ export function readSessionBody(
 		itemIndex,
 	);
 	if (accounts) {
-		const why =
-			"Composio's API v3 takes one connected account per toolkit: keep one, or switch the credential's API Version to V3.1, which takes several (multi-account sessions)";
-		body.connected_accounts =
-			client.apiVersion === 'v3.1'
-				? accounts
-				: onePerToolkit.call(this, accounts, 'Connected Accounts', why, itemIndex);
+		body.connected_accounts = readAccounts.call(this, item, accounts, multi);
 	}
 
 	const callbackUrl = readText.call(this, values.callbackUrl, 'Callback URL', itemIndex);

@@ -14,7 +14,7 @@ export const option: OperationOption = {
 	value: 'update',
 	action: 'Update session',
 	description:
-		"Change a session's toolkits, auth configs, connected accounts, connection management or tags in place; only the given fields change. Needs the credential's API Version V3.1. Returns the session with 'config_version'.",
+		"Change a session's toolkits, auth configs, connected accounts, connection management, multi-account settings or tags in place; only the given fields change. Needs the credential's API Version V3.1. Returns the session with 'config_version'.",
 };
 
 export const description: INodeProperties[] = [
@@ -28,9 +28,14 @@ export const description: INodeProperties[] = [
 		{
 			...sessionFields.connectedAccounts,
 			description:
-				"The user's connected account to use for a toolkit; replaces the session's connected accounts. Several rows for one toolkit pin several accounts (multi-account sessions).",
+				"The user's connected account to use for a toolkit; replaces the session's connected accounts. Several rows for one toolkit need 'Multi-Account' with Enable on in the same update.",
 		},
 		sessionFields.manageConnections,
+		{
+			...sessionFields.multiAccount,
+			description:
+				"Several connected accounts per toolkit for the user (e.g. a work and a personal Gmail); replaces the session's multi-account settings. Without it a session holds one account per toolkit.",
+		},
 		{
 			...sessionFields.tags,
 			description: 'Only tools with these MCP hints; none selected removes the filter',
