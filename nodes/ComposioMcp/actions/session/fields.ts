@@ -1,14 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import type { ItemContext } from '../common';
-import {
-	invalidInput,
-	locatorValue,
-	readBoolean,
-	readList,
-	readText,
-	requireV31,
-} from '../common';
+import { invalidInput, locatorValue, readBoolean, readList, readText, requireV31 } from '../common';
 import { authConfigLocator, callbackUrlField } from '../common.descriptions';
 
 /** Composio's bounds of multi_account.max_accounts_per_toolkit, and its default (when enabled). */
@@ -131,7 +124,8 @@ export const sessionFields: Record<keyof SessionValues, INodeProperties> = {
 						typeOptions: { minValue: 2, maxValue: 10 },
 						// MAX_ACCOUNTS, written out for the editor's linter.
 						default: 5,
-						description: 'How many connected accounts the session may hold per toolkit, from 2 to 10',
+						description:
+							'How many connected accounts the session may hold per toolkit, from 2 to 10',
 					},
 					{
 						displayName: 'Require Explicit Selection',
@@ -139,7 +133,7 @@ export const sessionFields: Record<keyof SessionValues, INodeProperties> = {
 						type: 'boolean',
 						default: false,
 						description:
-							"Whether the agent must say which account to use when a toolkit has several; otherwise Composio uses the first (the default) one",
+							'Whether the agent must say which account to use when a toolkit has several; otherwise Composio uses the first (the default) one',
 					},
 				],
 			},
