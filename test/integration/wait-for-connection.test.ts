@@ -472,10 +472,10 @@ describe('Wait for Connection: rate limits', () => {
 		const result = await wait(account);
 
 		expect(result.status).toBe('success');
-		// 429, then the same check again after 3 s; the next check 5 s after the first began would
-		// come 2 s after its answer: half an interval (2.5 s) at least after a held-up check.
+		// 429, then the same check again after 3 s; the next check a whole interval after its
+		// answer, not 5 s after the refused attempt began: checks never come closer than that.
 		expect(checksOf(account)).toHaveLength(4);
-		expect(waits).toEqual([3000, 2500, 5000]);
+		expect(waits).toEqual([3000, 5000, 5000]);
 	});
 
 	it('a 429 after the retries (Max Retries 0) misses that check only: the item goes on and turns ACTIVE', async () => {

@@ -47,7 +47,7 @@ export const description: INodeProperties[] = [
 		typeOptions: { minValue: 1, maxValue: 300 },
 		default: 5,
 		description:
-			'How often to check the account, from 1 to 300 seconds. The first check is made at once.',
+			'How long to wait after each check before the next, from 1 to 300 seconds. The first check is made at once.',
 		displayOptions: { show },
 	},
 	{
@@ -106,15 +106,15 @@ function seconds(ms: number): string {
 }
 
 /**
- * Polls GET /connected_accounts/{id}: at once, then every Poll Interval from the start of the
- * last check, until the account is ACTIVE (the output), has ended (the item fails with Composio's
- * status and status_reason), or the next check would come after Wait Timeout (the item fails
- * saying what the account still is). Every item of the run waits at once; each check takes one of
- * Concurrency's slots while it is under way (item.withSlot, granted in turn), so a check may start
- * late when many are due together. Checks go through the run's client: the shared rate gate, its
- * retries and Retry-After. A check that the rate limit still refuses after those retries only
- * misses that check. Cancelling the execution, or another item's failure when the node does not
- * continue on fail, ends the wait at once (the run's signal, item.signal).
+ * Polls GET /connected_accounts/{id}: at once, then a Poll Interval after each answer, until the
+ * account is ACTIVE (the output), has ended (the item fails with Composio's status and
+ * status_reason), or the next check would come after Wait Timeout (the item fails saying what the
+ * account still is). Every item of the run waits at once; each check takes one of Concurrency's
+ * slots while it is under way (item.withSlot, granted in turn), so a check may start late when
+ * many are due together. Checks go through the run's client: the shared rate gate, its retries and
+ * Retry-After. A check that the rate limit still refuses after those retries only misses that
+ * check. Cancelling the execution, or another item's failure when the node does not continue on
+ * fail, ends the wait at once (the run's signal, item.signal).
  */
 export async function execute(this: IExecuteFunctions, item: ItemContext): Promise<IDataObject[]> {
 	const { itemIndex, fields } = item;
@@ -136,7 +136,6 @@ export async function execute(this: IExecuteFunctions, item: ItemContext): Promi
 	let refused: NodeApiError | undefined;
 
 	for (;;) {
-		const checkedAt = clock.elapsed();
 		checks++;
 		const answer = await settle(
 			item.withSlot(
@@ -161,10 +160,10 @@ export async function execute(this: IExecuteFunctions, item: ItemContext): Promi
 				throw ended.call(this, item, connectedAccountId, account);
 			}
 		}
-		// The next check is an interval after this one began; after a check held up for longer
-		// (a rate limit), half an interval after its answer, so held-up checks do not bunch up.
-		const took = clock.elapsed() - checkedAt;
-		const pauseMs = Math.max(intervalMs - took, intervalMs / 2);
+		// The next check is an interval after this one's answer: never two checks of an account
+		// closer than that, however long this one waited for a slot, the rate gate or a retry (and
+		// checks held up together spread out again rather than staying bunched).
+		const pauseMs = intervalMs;
 		if (clock.elapsed() + pauseMs > timeoutMs) {
 			const waited = `${Math.round(clock.elapsed() / 1000)} s`;
 			const lastCheck = refused
