@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals -- bench tooling: it runs n8n processes and watches the loopback simulator on a timer; these rules are n8n Cloud's runtime rules for node code, which this file is not */
 /**
  * Measurement 8 (issue 18): many users waiting at once for their connected accounts, which turn
  * ACTIVE at random times, under a rate limit. Connected Account › Wait for Connection beside the
