@@ -392,13 +392,16 @@ async function runDemo(root: string, options: DemoOptions): Promise<number> {
 				`Running "${sessions.name}" for ${SESSION_USER.userId}: a session, a connect link for ${SESSION_USER.toolkit}, then Wait for Connection (a check every ${SESSION_WAIT.pollInterval} s); once it waits, the demo opens the link on the simulator's hosted page, as ${SESSION_USER.name}'s browser would`,
 			);
 			const running = home.execute(sessions.id, signal);
-			const browser = finishLinkWhileWaiting(sim, SESSION_USER.userId, running, signal);
-			const [sessionsRun, opened] = await Promise.all([running, browser]);
-			log(
-				opened
-					? `  ${SESSION_USER.userId} opened ${opened.url} while the node waited: "${opened.title}"`
-					: `  the node never checked ${SESSION_USER.userId}'s account: the link was not opened`,
+			const browser = finishLinkWhileWaiting(sim, SESSION_USER.userId, running, signal).then(
+				(opened) => {
+					log(
+						opened
+							? `  ${SESSION_USER.userId} opened ${opened.url} while the node waited: "${opened.title}"`
+							: `  the node never checked ${SESSION_USER.userId}'s account: the link was not opened`,
+					);
+				},
 			);
+			const [sessionsRun] = await Promise.all([running, browser]);
 			outcomes.push(sessionOutcome(sessionsRun.run, SESSION_USER.userId));
 		} else {
 			log(
