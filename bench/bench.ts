@@ -13,8 +13,10 @@
  * 6 (issue 11): the webhook onboarding in queue mode, with one worker and with two.
  * 7 (issue 16): a burst of signed deliveries to the Composio Trigger beside n8n's Webhook node
  * (bench/burst.ts).
+ * 8 (issue 18): 200 users waiting for their connections at once, under a rate limit: Wait for
+ * Connection beside n8n's own nodes in a loop (bench/waits.ts).
  *
- * Environment: BENCH_PARTS (default 1,2,3,4,5,6,7), BENCH_REPEAT (runs per row, default 3),
+ * Environment: BENCH_PARTS (default 1,2,3,4,5,6,7,8), BENCH_REPEAT (runs per row, default 3),
  * BENCH_CONCURRENCY (measurement 1's rows, default 5,10,20). Measurements 3–5 need the E2E_*
  * variables scripts/bench.sh sets (packed tarball, Node 24, n8n).
  */
@@ -37,12 +39,15 @@ import type { InstanceCheck } from './sim';
 import type { QueueRun } from './queueMode';
 import { queueRun } from './queueMode';
 import { LocalSim, WorkerSim } from './sim';
+import { waitsAtOnce } from './waits';
 import type { RateLimit } from '../test/simulator';
 
 const ROOT = resolve(__dirname, '..', '..', '..');
 const RESULTS = join(ROOT, 'bench', 'RESULTS.md');
 
-const PARTS = new Set((process.env.BENCH_PARTS ?? '1,2,3,4,5,6,7').split(',').map((p) => p.trim()));
+const PARTS = new Set(
+	(process.env.BENCH_PARTS ?? '1,2,3,4,5,6,7,8').split(',').map((p) => p.trim()),
+);
 const REPEAT = Math.max(1, Number(process.env.BENCH_REPEAT ?? 3));
 const CONCURRENCIES = (process.env.BENCH_CONCURRENCY ?? '5,10,20')
 	.split(',')
@@ -814,9 +819,10 @@ async function main() {
 	if (PARTS.has('5')) await retainedHeap(sections);
 	if (PARTS.has('6')) await queueMode(sections);
 	if (PARTS.has('7')) verdicts.push(await triggerBurst(sections, log));
+	if (PARTS.has('8')) verdicts.push(await waitsAtOnce(sections, log, REPEAT));
 
 	const report = [
-		'# Benchmark (issues 4, 9, 11 and 16)',
+		'# Benchmark (issues 4, 9, 11, 16 and 18)',
 		'',
 		'Written by `npm run bench` (scripts/bench.sh → bench/bench.ts); not a test. Rerun it to refresh this file.',
 		'',

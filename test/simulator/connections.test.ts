@@ -271,6 +271,61 @@ describe('the test hooks', () => {
 		expect(sim().account(later)?.status).toBe('INITIATED');
 	});
 
+	it('connectAccount with a chosen ID: the same workload again on fresh state; a taken ID is refused', () => {
+		const account = sim().connectAccount('ada', 'ac_gh', { id: 'ca_bench_1', status: 'INITIATED' });
+		expect(account).toMatchObject({ id: 'ca_bench_1', user_id: 'ada', status: 'INITIATED' });
+		expect(() => sim().connectAccount('bob', 'ac_gh', { id: 'ca_bench_1' })).toThrow(
+			/ca_bench_1 exists already/,
+		);
+		sim().reset();
+		expect(sim().connectAccount('ada', 'ac_gh', { id: 'ca_bench_1' }).id).toBe('ca_bench_1');
+	});
+
+	it('activateAt flips the status at a wall-clock time; statusChanges records when it took effect and when a GET first showed it', async () => {
+		const id = (await createLink()).connected_account_id;
+		const start = Date.now();
+		const clock = jest.spyOn(Date, 'now').mockReturnValue(start);
+		try {
+			sim().activateAt(id, start + 5_000);
+			clock.mockReturnValue(start + 4_999);
+			expect((await getAccount(id)).json.status).toBe('INITIATED');
+			expect(sim().statusChanges(id)).toEqual([]);
+
+			// First read 2 s after its time: it took effect at its time, and was seen now.
+			clock.mockReturnValue(start + 7_000);
+			// A list applies it but is not a check of the account.
+			await call('GET', `${V3}?connected_account_ids=${id}`);
+			expect(sim().statusChanges(id)).toEqual([
+				{ status: 'ACTIVE', reason: null, at: start + 5_000 },
+			]);
+			clock.mockReturnValue(start + 7_500);
+			expect((await getAccount(id)).json.status).toBe('ACTIVE');
+			clock.mockReturnValue(start + 9_000);
+			await getAccount(id);
+			expect(sim().statusChanges(id)).toEqual([
+				{ status: 'ACTIVE', reason: null, at: start + 5_000, seenAt: start + 7_500 },
+			]);
+			// Every request says when it arrived, on the same clock.
+			expect(
+				sim()
+					.requests.slice(-3)
+					.map((request) => request.receivedAt),
+			).toEqual([start + 7_000, start + 7_500, start + 9_000]);
+
+			// Any other change takes effect when made.
+			clock.mockReturnValue(start + 10_000);
+			sim().setAccountStatus(id, 'EXPIRED', 'Token revoked');
+			expect(sim().statusChanges(id).at(-1)).toEqual({
+				status: 'EXPIRED',
+				reason: 'Token revoked',
+				at: start + 10_000,
+			});
+			expect(() => sim().activateAt(id, Number.NaN)).toThrow(/ms since the epoch/);
+		} finally {
+			clock.mockRestore();
+		}
+	});
+
 	it('an INITIATED account turns EXPIRED once its latest link has expired, seen by every read; Refresh starts again', async () => {
 		const link = await createLink();
 		const done = await createLink();
@@ -284,7 +339,11 @@ describe('the test hooks', () => {
 			clock.mockReturnValue(expiresAt);
 			const listed = await call('GET', `${V3}?user_ids=ada&order_direction=asc`);
 			expect(listed.json.items).toEqual([
-				expect.objectContaining({ id, status: 'EXPIRED', status_reason: 'The connect link expired' }),
+				expect.objectContaining({
+					id,
+					status: 'EXPIRED',
+					status_reason: 'The connect link expired',
+				}),
 				// A finished link leaves its account as it is.
 				expect.objectContaining({ id: done.connected_account_id, status: 'ACTIVE' }),
 			]);
@@ -295,7 +354,10 @@ describe('the test hooks', () => {
 
 			const refreshed = await call('POST', `${V3}/${id}/refresh`, {});
 			expect(refreshed.json.status).toBe('INITIATED');
-			expect((await getAccount(id)).json).toMatchObject({ status: 'INITIATED', status_reason: null });
+			expect((await getAccount(id)).json).toMatchObject({
+				status: 'INITIATED',
+				status_reason: null,
+			});
 		} finally {
 			clock.mockRestore();
 		}

@@ -157,6 +157,7 @@ const accountRoutes: Record<string, Handler> = {
 		const account = found(state, params.nanoid);
 		if (isAnswer(account)) return account;
 		state.poll(account);
+		state.answered(account);
 		return ok(200, { ...accountView(state, account, apiVersion), params: {} });
 	},
 

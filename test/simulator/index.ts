@@ -26,6 +26,7 @@ export type {
 	SessionRecord,
 	Simulator,
 	SimulatorOptions,
+	StatusChange,
 	SubscriptionRecord,
 	TriggerInstanceRecord,
 	WebhookEvent,

@@ -42,6 +42,7 @@ import type {
 	SessionRecord,
 	Simulator,
 	SimulatorOptions,
+	StatusChange,
 	SubscriptionRecord,
 	TriggerInstanceRecord,
 	WebhookEvent,
@@ -216,7 +217,7 @@ class SimulatorServer implements Simulator {
 	connectAccount(
 		userId: string,
 		authConfigId: string,
-		opts?: { status?: string; toolkit?: string; alias?: string },
+		opts?: { status?: string; toolkit?: string; alias?: string; id?: string },
 	): AccountRecord {
 		return this.state.addAccount(userId, authConfigId, opts);
 	}
@@ -275,11 +276,25 @@ class SimulatorServer implements Simulator {
 		status: AccountStatus = 'ACTIVE',
 		reason?: string,
 	): void {
+		this.activateAt(connectedAccountId, Date.now() + ms, status, reason);
+	}
+
+	activateAt(
+		connectedAccountId: string,
+		at: number,
+		status: AccountStatus = 'ACTIVE',
+		reason?: string,
+	): void {
+		if (!Number.isFinite(at)) throw new Error('at must be a time in ms since the epoch');
 		this.state.schedule(connectedAccountId, {
 			status: checkStatus(status),
 			reason: reason ?? null,
-			at: Date.now() + ms,
+			at,
 		});
+	}
+
+	statusChanges(connectedAccountId: string): StatusChange[] {
+		return this.state.statusChanges(connectedAccountId).map((change) => ({ ...change }));
 	}
 
 	failLinksFor(...userIds: string[]): void {
@@ -490,6 +505,7 @@ class SimulatorServer implements Simulator {
 			body: parseLoosely(rawBody),
 			rawBody,
 			startedTick: ++this.tick,
+			receivedAt: Date.now(),
 		};
 		this.requests.push(request);
 		const entry = this.tracked.get(res);

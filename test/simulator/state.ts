@@ -10,6 +10,7 @@ import {
 	type LinkRecord,
 	type ServerRecord,
 	type SessionRecord,
+	type StatusChange,
 	type SubscriptionRecord,
 	type TriggerInstanceRecord,
 } from './types';
@@ -79,6 +80,9 @@ export class State {
 	/** Status changes scheduled by test hooks, by account id. */
 	pending = new Map<string, PendingStatus>();
 
+	/** Every status change of each account, by account id, in order (see StatusChange). */
+	private changes = new Map<string, StatusChange[]>();
+
 	private creates = new Map<string, number>();
 
 	private tick = 0;
@@ -144,13 +148,16 @@ export class State {
 	addAccount(
 		userId: string,
 		authConfigId: string,
-		opts: { status?: string; toolkit?: string; alias?: string } = {},
+		opts: { status?: string; toolkit?: string; alias?: string; id?: string } = {},
 	) {
 		const status = checkStatus(opts.status ?? 'ACTIVE');
+		if (opts.id !== undefined && this.accounts.some((account) => account.id === opts.id)) {
+			throw new Error(`connected account ${opts.id} exists already`);
+		}
 		const config = this.ensureAuthConfig(authConfigId, opts.toolkit);
 		const at = this.now();
 		const record: AccountRecord = {
-			id: shortId('ca'),
+			id: opts.id ?? shortId('ca'),
 			user_id: userId,
 			auth_config_id: authConfigId,
 			toolkit: opts.toolkit ?? config.toolkit,
@@ -181,12 +188,14 @@ export class State {
 		const pending = this.pending.get(account.id);
 		if (pending?.at !== undefined && Date.now() >= pending.at) {
 			this.pending.delete(account.id);
-			this.setStatus(account, pending.status, pending.reason);
+			// It took effect at its time, however much later it is first read.
+			this.setStatus(account, pending.status, pending.reason, pending.at);
 		}
 		if (account.status !== 'INITIATED') return;
 		const link = this.linkOf(account.id);
-		if (link && !link.outcome && Date.parse(link.expires_at) <= Date.now()) {
-			this.setStatus(account, 'EXPIRED', LINK_EXPIRED_REASON);
+		const expiresAt = link ? Date.parse(link.expires_at) : Number.NaN;
+		if (link && !link.outcome && expiresAt <= Date.now()) {
+			this.setStatus(account, 'EXPIRED', LINK_EXPIRED_REASON, expiresAt);
 		}
 	}
 
@@ -207,10 +216,35 @@ export class State {
 		this.setStatus(account, pending.status, pending.reason);
 	}
 
-	setStatus(account: AccountRecord, status: AccountStatus, reason: string | null = null): void {
+	/** Sets the status and records the change as taking effect `at` (wall-clock ms; default now). */
+	setStatus(
+		account: AccountRecord,
+		status: AccountStatus,
+		reason: string | null = null,
+		at = Date.now(),
+	): void {
 		account.status = status;
 		account.status_reason = reason;
 		account.updated_at = this.now();
+		const changes = this.changes.get(account.id) ?? [];
+		changes.push({ status, reason, at });
+		this.changes.set(account.id, changes);
+	}
+
+	/** The account's status changes, in order. */
+	statusChanges(accountId: string): StatusChange[] {
+		return this.changes.get(accountId) ?? [];
+	}
+
+	/**
+	 * A GET of the account by ID answers with its status now: the latest change, if that is the
+	 * status shown and no GET showed it yet, was seen now.
+	 */
+	answered(account: AccountRecord): void {
+		const latest = this.changes.get(account.id)?.at(-1);
+		if (latest && latest.status === account.status && latest.seenAt === undefined) {
+			latest.seenAt = Date.now();
+		}
 	}
 
 	schedule(id: string, pending: PendingStatus): void {

@@ -86,6 +86,8 @@ export interface RecordedRequest {
 	startedTick: number;
 	/** Undefined while the answer is pending. */
 	endedTick?: number;
+	/** Date.now() when the request arrived (wall-clock ms; a test that mocks Date.now sees its clock). */
+	receivedAt: number;
 }
 
 export interface ServerRecord {
@@ -138,6 +140,19 @@ export interface AccountRecord {
 	alias: string | null;
 	created_at: string;
 	updated_at: string;
+}
+
+/** A connected account's status change, as the simulator records it (wall-clock ms since the epoch). */
+export interface StatusChange {
+	status: AccountStatus;
+	reason: string | null;
+	/**
+	 * When it took effect: a scheduled change (activateAt, activateAfter) or a link's expiry at its
+	 * time, however much later a read applied it; any other change when it was made.
+	 */
+	at: number;
+	/** When a GET of the account by ID first answered with this status; undefined until one did. */
+	seenAt?: number;
 }
 
 /**
@@ -271,11 +286,14 @@ export interface Simulator {
 			allowed_tools: string[];
 		}>,
 	): ServerRecord;
-	/** Seeds a connected account: ACTIVE unless told otherwise (no link; see Create Link for one). */
+	/**
+	 * Seeds a connected account: ACTIVE unless told otherwise (no link; see Create Link for one),
+	 * with a new ID unless given one (the same workload again on fresh state).
+	 */
 	connectAccount(
 		userId: string,
 		authConfigId: string,
-		opts?: { status?: string; toolkit?: string; alias?: string },
+		opts?: { status?: string; toolkit?: string; alias?: string; id?: string },
 	): AccountRecord;
 	/** The live connected account (pending hooks applied); undefined once deleted. */
 	account(connectedAccountId: string): AccountRecord | undefined;
@@ -311,6 +329,16 @@ export interface Simulator {
 		status?: AccountStatus,
 		reason?: string,
 	): void;
+	/**
+	 * The same at the wall-clock time `at` (ms since the epoch, as Date.now()): the account has
+	 * the status from then on, and statusChanges says it took effect at `at`.
+	 */
+	activateAt(connectedAccountId: string, at: number, status?: AccountStatus, reason?: string): void;
+	/**
+	 * The account's status changes since it was made, in order: when each took effect and when a
+	 * GET of the account first showed it (a client's check seeing it).
+	 */
+	statusChanges(connectedAccountId: string): StatusChange[];
 	/** Links of these users fail on the hosted page by default (outcome=success still succeeds). */
 	failLinksFor(...userIds: string[]): void;
 	/** Seeds an instance directly (no request; it counts as the user's one create). */

@@ -21,6 +21,12 @@ export interface ItemContext {
 	 * when a failed item stops a run that does not continue on fail. Long waits end on it.
 	 */
 	signal: AbortSignal;
+	/**
+	 * Runs one request (its retries included) within Request Options › Concurrency. For an
+	 * operation whose items all run at once (`concurrency: 'requests'`), it waits for one of the
+	 * run's slots; for the others the item holds its slot from start to end, and this runs at once.
+	 */
+	withSlot<T>(request: () => Promise<T>): Promise<T>;
 }
 
 /** The reason of the run's signal once a failed item has stopped the run (see ItemContext). */
@@ -70,11 +76,20 @@ export interface OperationOption {
 	description: string;
 }
 
+/**
+ * What Request Options › Concurrency counts for an operation: items ('items', the default: each
+ * item holds a slot from its start to its end), or requests ('requests': every item starts at
+ * once, and holds a slot only while one of its requests is under way, through item.withSlot),
+ * for an operation whose items mostly wait between requests.
+ */
+export type ConcurrencyOf = 'items' | 'requests';
+
 /** What every `*.operation.ts` exports: its entry in the list, its fields, and its work. */
 export interface OperationModule {
 	option: OperationOption;
 	description: INodeProperties[];
 	execute: OperationExecute;
+	concurrency?: ConcurrencyOf;
 }
 
 /** A per-item error for bad input: nothing is sent to Composio for that item. */

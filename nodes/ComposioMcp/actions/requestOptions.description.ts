@@ -15,7 +15,7 @@ export const requestOptions: INodeProperties = {
 			typeOptions: { minValue: 0 },
 			default: 0,
 			description:
-				"Pause between groups of 'Concurrency' items, in milliseconds, to spread requests out; 0 sends the next item as soon as one finishes",
+				"Pause between groups of 'Concurrency' items, in milliseconds, to spread requests out; 0 sends the next item as soon as one finishes. Wait for Connection starts each group's wait this long after the group before.",
 		},
 		{
 			displayName: 'Concurrency',
@@ -24,7 +24,7 @@ export const requestOptions: INodeProperties = {
 			typeOptions: { minValue: 1, maxValue: 50 },
 			default: 5,
 			description:
-				'How many items are sent to Composio at the same time; 1 sends one at a time. Output order always follows the input.',
+				'How many items are sent to Composio at the same time; 1 sends one at a time. Wait for Connection: every item waits at once, and this many checks are sent at the same time. Output order always follows the input.',
 		},
 		{
 			displayName: 'Max Retries',

@@ -4,24 +4,28 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import { linkedController, pause } from '../../shared/helpers/pause';
 import { runPool } from '../../shared/helpers/pool';
 import { settle } from '../../shared/helpers/settle';
+import { Slots } from '../../shared/helpers/slots';
 import { ComposioClient, toRequestSettings, toScheduling } from '../../shared/transport';
 
-import type { ItemContext, OperationExecute, OperationModule } from './common';
+import type { ItemContext, OperationModule } from './common';
 import { RunStopped } from './common';
 import * as resources from './resources';
 
-/** resource → operation value → its execute, built once from the resources' own modules. */
+/** resource → operation value → its module, built once from the resources' own modules. */
 const executors = new Map(
 	Object.entries(resources).map(([resource, { operations }]) => [
 		resource,
 		new Map(
-			Object.values(operations as Record<string, OperationModule>).map(({ option, execute }) => [
-				option.value,
-				execute,
+			Object.values(operations as Record<string, OperationModule>).map((module) => [
+				module.option.value,
+				module,
 			]),
 		),
 	]),
 );
+
+/** For operations that count items: the item holds its slot already. */
+const atOnce = async <T>(request: () => Promise<T>): Promise<T> => await request();
 
 function asNodeError(
 	this: IExecuteFunctions,
@@ -62,6 +66,11 @@ function errorJson(error: NodeApiError | NodeOperationError, fields: IDataObject
  * signal: Wait for Connection's pauses, the rate gate's and retries' waits), their requests
  * already sent are awaited, and the node fails with the first failing item in input order (an
  * item whose wait the stop ended has not failed of its own).
+ *
+ * An operation whose items mostly wait between requests (`concurrency: 'requests'`: Wait for
+ * Connection) runs every item at once instead, and Concurrency counts its requests in flight
+ * (item.withSlot); Batch Interval then starts each group of Concurrency items that much after the
+ * group before, without waiting for it to end.
  */
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
@@ -70,7 +79,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	const requestOptions = this.getNodeParameter('requestOptions', 0, {}) as IDataObject;
 	const { concurrency, batchIntervalMs } = toScheduling(requestOptions);
 	const continueOnFail = this.continueOnFail();
-	const execute = operationFor.call(this);
+	const { execute, concurrency: counts = 'items' } = operationFor.call(this);
 	// The run's signal: aborted when the execution is cancelled, or by the first failure when the
 	// node does not continue on fail.
 	const { controller: run, unlink } = linkedController(this.getExecutionCancelSignal?.());
@@ -82,24 +91,41 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	const results: INodeExecutionData[][] = new Array(items.length);
 	const staticParameters = new Map<string, unknown>();
 	const failures: Array<{ itemIndex: number; error: NodeApiError | NodeOperationError }> = [];
+	// Requests counted: every item at once, Concurrency of their requests in flight.
+	const slots = counts === 'requests' ? new Slots(concurrency, run.signal) : undefined;
+	const withSlot = slots
+		? async <T>(request: () => Promise<T>) => await slots.run(request)
+		: atOnce;
 
 	try {
 		await runPool({
 			count: items.length,
-			concurrency,
-			intervalMs: batchIntervalMs,
+			concurrency: slots ? items.length : concurrency,
+			intervalMs: slots ? 0 : batchIntervalMs,
 			stopped: () => failures.length > 0,
 			wait: async (ms) => await pause(ms, run.signal),
 			task: async (itemIndex) => {
 				const fields: IDataObject = {};
 				try {
 					if (!created.ok) throw created.error;
+					const group = Math.floor(itemIndex / concurrency);
+					if (slots && batchIntervalMs > 0 && group > 0) {
+						const staggered = await settle(pause(group * batchIntervalMs, run.signal));
+						if (!staggered.ok) {
+							throw run.signal.reason instanceof RunStopped
+								? run.signal.reason
+								: new NodeOperationError(this.getNode(), 'The execution was cancelled', {
+										itemIndex,
+									});
+						}
+					}
 					const item: ItemContext = {
 						itemIndex,
 						fields,
 						client: created.value,
 						staticParameters,
 						signal: run.signal,
+						withSlot,
 					};
 					const output = await execute.call(this, item);
 					results[itemIndex] = output.map((json) => ({ json, pairedItem: { item: itemIndex } }));
@@ -129,16 +155,16 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	return [results.flat()];
 }
 
-function operationFor(this: IExecuteFunctions): OperationExecute {
+function operationFor(this: IExecuteFunctions): OperationModule {
 	// Resource and operation take no expressions (noDataExpression): one read serves every item.
 	const resource = this.getNodeParameter('resource', 0) as string;
 	const operation = this.getNodeParameter('operation', 0) as string;
-	const execute = executors.get(resource)?.get(operation);
-	if (!execute) {
+	const module = executors.get(resource)?.get(operation);
+	if (!module) {
 		throw new NodeOperationError(
 			this.getNode(),
 			`The operation "${operation}" is not supported for resource "${resource}"`,
 		);
 	}
-	return execute;
+	return module;
 }

@@ -1,7 +1,7 @@
 import { sleep } from 'n8n-workflow';
 
 /** Why a pause ended early: the signal's reason, as an Error. */
-function abortReason(signal: AbortSignal): Error {
+export function abortReason(signal: AbortSignal): Error {
 	const reason: unknown = signal.reason;
 	return reason instanceof Error ? reason : new Error('The execution was cancelled');
 }

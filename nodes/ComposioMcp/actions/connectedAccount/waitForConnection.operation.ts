@@ -5,7 +5,7 @@ import { pause } from '../../../shared/helpers/pause';
 import { settle } from '../../../shared/helpers/settle';
 import { addDescription } from '../../../shared/transport';
 import { getConnectedAccount } from '../../calls';
-import type { ItemContext, OperationOption } from '../common';
+import type { ConcurrencyOf, ItemContext, OperationOption } from '../common';
 import { CONNECTED_ACCOUNT_ID, invalidInput, readIds, readParameter, RunStopped } from '../common';
 import { connectedAccountLocator } from '../common.descriptions';
 import { readSimplify, simplifyConnectedAccount, simplifyField } from '../simplify';
@@ -17,6 +17,13 @@ export const option: OperationOption = {
 	description:
 		"Check a connected account until the user has finished connecting. Returns the account once it is ACTIVE; the item fails when the account is FAILED, EXPIRED, REVOKED, INACTIVE or disabled, or when 'Wait Timeout' passes first.",
 };
+
+/**
+ * Every item waits at once; Concurrency counts checks in flight, not waiting items. Were each
+ * waiting item to hold a slot, 200 users waiting with Concurrency 50 would leave 150 unchecked
+ * until earlier users finished: a user who connected early could wait for others' slow users.
+ */
+export const concurrency: ConcurrencyOf = 'requests';
 
 /** Statuses after which the account will not turn ACTIVE by itself: the wait ends there. */
 const ENDED = ['FAILED', 'EXPIRED', 'REVOKED', 'INACTIVE'];
@@ -40,7 +47,7 @@ export const description: INodeProperties[] = [
 		typeOptions: { minValue: 1, maxValue: 300 },
 		default: 5,
 		description:
-			'How often to check the account, from 1 to 300 seconds. The first check is made at once.',
+			'How long to wait after each check before the next, from 1 to 300 seconds. The first check is made at once.',
 		displayOptions: { show },
 	},
 	{
@@ -99,13 +106,15 @@ function seconds(ms: number): string {
 }
 
 /**
- * Polls GET /connected_accounts/{id}: at once, then every Poll Interval from the start of the
- * last check, until the account is ACTIVE (the output), has ended (the item fails with Composio's
- * status and status_reason), or the next check would come after Wait Timeout (the item fails
- * saying what the account still is). Checks go through the run's client: the shared rate gate,
- * its retries and Retry-After. A check that the rate limit still refuses after those retries only
- * misses that check. Cancelling the execution, or another item's failure when the node does not
- * continue on fail, ends the wait at once (the run's signal, item.signal).
+ * Polls GET /connected_accounts/{id}: at once, then a Poll Interval after each answer, until the
+ * account is ACTIVE (the output), has ended (the item fails with Composio's status and
+ * status_reason), or the next check would come after Wait Timeout (the item fails saying what the
+ * account still is). Every item of the run waits at once; each check takes one of Concurrency's
+ * slots while it is under way (item.withSlot, granted in turn), so a check may start late when
+ * many are due together. Checks go through the run's client: the shared rate gate, its retries and
+ * Retry-After. A check that the rate limit still refuses after those retries only misses that
+ * check. Cancelling the execution, or another item's failure when the node does not continue on
+ * fail, ends the wait at once (the run's signal, item.signal).
  */
 export async function execute(this: IExecuteFunctions, item: ItemContext): Promise<IDataObject[]> {
 	const { itemIndex, fields } = item;
@@ -127,9 +136,12 @@ export async function execute(this: IExecuteFunctions, item: ItemContext): Promi
 	let refused: NodeApiError | undefined;
 
 	for (;;) {
-		const checkedAt = clock.elapsed();
 		checks++;
-		const answer = await settle(getConnectedAccount(item.client, connectedAccountId, itemIndex));
+		const answer = await settle(
+			item.withSlot(
+				async () => await getConnectedAccount(item.client, connectedAccountId, itemIndex),
+			),
+		);
 		refused = undefined;
 		if (!answer.ok) {
 			if (signal.aborted) throw interrupted.call(this, signal, itemIndex);
@@ -148,10 +160,10 @@ export async function execute(this: IExecuteFunctions, item: ItemContext): Promi
 				throw ended.call(this, item, connectedAccountId, account);
 			}
 		}
-		// The next check is an interval after this one began; after a check held up for longer
-		// (a rate limit), half an interval after its answer, so held-up checks do not bunch up.
-		const took = clock.elapsed() - checkedAt;
-		const pauseMs = Math.max(intervalMs - took, intervalMs / 2);
+		// The next check is an interval after this one's answer: never two checks of an account
+		// closer than that, however long this one waited for a slot, the rate gate or a retry (and
+		// checks held up together spread out again rather than staying bunched).
+		const pauseMs = intervalMs;
 		if (clock.elapsed() + pauseMs > timeoutMs) {
 			const waited = `${Math.round(clock.elapsed() / 1000)} s`;
 			const lastCheck = refused

@@ -1,0 +1,519 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals -- bench tooling: it runs n8n processes and watches the loopback simulator on a timer; these rules are n8n Cloud's runtime rules for node code, which this file is not */
+/**
+ * Measurement 8 (issue 18): many users waiting at once for their connected accounts, which turn
+ * ACTIVE at random times, under a rate limit. Connected Account › Wait for Connection beside the
+ * same wait built from n8n's own nodes (HTTP Request → If → Wait, in a loop), each in its own
+ * `n8n execute` of a real n8n against the simulator in this process. Per user: the requests it
+ * cost, when its account turned ACTIVE (the simulator's activateAt), when a check first saw it
+ * (statusChanges' seenAt) and when n8n passed its item on (the node's, or the loop's If's, end).
+ */
+import { N8n, type RunItem, type RunOutput } from '../test/e2e/n8n';
+import type { Simulator } from '../test/simulator';
+import { median, sec, table } from './format';
+import { LocalSim } from './sim';
+
+/** Users, the node's Concurrency, the window the accounts turn ACTIVE in, the rate limit. */
+const N8 = 200;
+const C8 = 50;
+const WINDOW8_MS = 30_000;
+const R8 = 100;
+/** Wait for Connection's Poll Interval at its default, and the loop's Wait node alike. */
+const INTERVAL8_MS = 5_000;
+/** Targets: ACTIVE → item out within interval + 1 s at p95; requests ≤ 1 + wait / interval. */
+const TARGET8_DELAY_MS = INTERVAL8_MS + 1_000;
+const LATENCY8_MS = 20;
+/** The loop's HTTP Request: 50 requests every 500 ms, 100/s, what the limit allows. */
+const LOOP_BATCH = { batchSize: 50, batchInterval: 500 };
+
+const COMPOSIO_CREDENTIAL = { id: 'benchWaitComposio', name: 'Composio (wait bench)' };
+const HEADER_CREDENTIAL = { id: 'benchWaitHeader', name: 'x-api-key (wait bench)' };
+const AUTH_CONFIG = 'ac_bench_wait_github';
+
+export const accountId = (index: number) => `ca_bench_wait_${index}`;
+
+type Key = 'composio' | 'loop';
+
+interface Contender {
+	key: Key;
+	label: string;
+	workflowId: string;
+	/** The node whose tasks pass an item on: an item leaves when the task that output it ends. */
+	outNode: string;
+}
+
+const CONTENDERS: Contender[] = [
+	{
+		key: 'composio',
+		label: `Composio MCP › Wait for Connection (Concurrency ${C8}, other options at their defaults)`,
+		workflowId: 'benchWaitComposio',
+		outNode: 'Wait for Connection',
+	},
+	{
+		key: 'loop',
+		label: `n8n's nodes: HTTP Request (batches of ${LOOP_BATCH.batchSize} every ${LOOP_BATCH.batchInterval} ms) → If ACTIVE → Wait ${INTERVAL8_MS / 1000} s → back`,
+		workflowId: 'benchWaitLoop',
+		outNode: 'Active?',
+	},
+];
+
+// ── workflows ───────────────────────────────────────────────────────────────────────────────
+
+function node(name: string, type: string, typeVersion: number, position: number[], rest = {}) {
+	return {
+		id: `bench-wait-${name.replace(/\W+/g, '-')}`,
+		name,
+		type,
+		typeVersion,
+		position,
+		...rest,
+	};
+}
+
+const start = node('Start', 'n8n-nodes-base.manualTrigger', 1, [0, 0], { parameters: {} });
+const accounts = node('Accounts', 'n8n-nodes-base.code', 2, [220, 0], {
+	parameters: {
+		jsCode: `return Array.from({ length: ${N8} }, (_, i) => ({ json: { id: 'ca_bench_wait_' + i, userId: 'user-' + i } }));`,
+	},
+});
+const connected = (position: number[]) =>
+	node('Connected', 'n8n-nodes-base.noOp', 1, position, { parameters: {} });
+const link = (to: string, index = 0) => [{ node: to, type: 'main', index }];
+
+function composioWorkflow() {
+	return {
+		id: 'benchWaitComposio',
+		name: 'Bench wait: Wait for Connection',
+		active: false,
+		settings: { executionOrder: 'v1' },
+		nodes: [
+			start,
+			accounts,
+			node('Wait for Connection', 'n8n-nodes-composio-mcp.composioMcp', 1.1, [440, 0], {
+				parameters: {
+					resource: 'connectedAccount',
+					operation: 'waitForConnection',
+					connectedAccountId: { __rl: true, mode: 'id', value: '={{ $json.id }}' },
+					requestOptions: { concurrency: C8 },
+				},
+				credentials: { composioMcpApi: COMPOSIO_CREDENTIAL },
+			}),
+			connected([660, 0]),
+		],
+		connections: {
+			Start: { main: [link('Accounts')] },
+			Accounts: { main: [link('Wait for Connection')] },
+			'Wait for Connection': { main: [link('Connected')] },
+		},
+	};
+}
+
+function loopWorkflow(simUrl: string) {
+	return {
+		id: 'benchWaitLoop',
+		name: "Bench wait: n8n's nodes in a loop",
+		active: false,
+		settings: { executionOrder: 'v1' },
+		nodes: [
+			start,
+			accounts,
+			node('Check the account', 'n8n-nodes-base.httpRequest', 4.2, [440, 0], {
+				parameters: {
+					url: `=${simUrl}/api/v3/connected_accounts/{{ $json.id }}`,
+					authentication: 'genericCredentialType',
+					genericAuthType: 'httpHeaderAuth',
+					options: { batching: { batch: LOOP_BATCH } },
+				},
+				credentials: { httpHeaderAuth: HEADER_CREDENTIAL },
+			}),
+			node('Active?', 'n8n-nodes-base.if', 2.2, [660, 0], {
+				parameters: {
+					conditions: {
+						options: { caseSensitive: true, leftValue: '', typeValidation: 'strict', version: 2 },
+						conditions: [
+							{
+								id: 'bench-wait-active',
+								leftValue: '={{ $json.status }}',
+								rightValue: 'ACTIVE',
+								operator: { type: 'string', operation: 'equals' },
+							},
+						],
+						combinator: 'and',
+					},
+					options: {},
+				},
+			}),
+			connected([880, -100]),
+			node('Wait', 'n8n-nodes-base.wait', 1.1, [880, 100], {
+				webhookId: '8b3f0c1e-5a7d-4e2b-9c6f-0d1e2f3a4b5c',
+				parameters: { amount: INTERVAL8_MS / 1000, unit: 'seconds' },
+			}),
+		],
+		connections: {
+			Start: { main: [link('Accounts')] },
+			Accounts: { main: [link('Check the account')] },
+			'Check the account': { main: [link('Active?')] },
+			'Active?': { main: [link('Connected'), link('Wait')] },
+			Wait: { main: [link('Check the account')] },
+		},
+	};
+}
+
+// ── one run ─────────────────────────────────────────────────────────────────────────────────
+
+/** A small seeded generator (mulberry32): both contenders of a repeat get the same times. */
+function random(seed: number): () => number {
+	let state = seed >>> 0;
+	return () => {
+		state = (state + 0x6d2b79f5) >>> 0;
+		let t = state;
+		t = Math.imul(t ^ (t >>> 15), t | 1);
+		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+	};
+}
+
+export function activationOffsets(seed: number, count = N8, windowMs = WINDOW8_MS): number[] {
+	const next = random(seed);
+	return Array.from({ length: count }, () => Math.floor(next() * windowMs));
+}
+
+interface User {
+	/** When the account turned ACTIVE, when a check first saw it, when n8n passed the item on. */
+	activeAt: number;
+	seenAt?: number;
+	outAt?: number;
+	/** The user's first check, and every check (GET of the account, 429s included). */
+	firstAt?: number;
+	lastAt?: number;
+	checks: number[];
+	requests: number;
+}
+
+interface WaitRun {
+	contender: Key;
+	error?: string;
+	/** First check to the last item out. */
+	ms: number;
+	users: User[];
+	/** Items passed on, per user (once each when all is well). */
+	outCount: number[];
+	rateLimited: number;
+	requests: number;
+	peakInFlight: number;
+	violations: string[];
+}
+
+/** Schedules the activations once the first check has arrived (n8n's start-up is not counted). */
+function activateFromFirstCheck(sim: Simulator, offsets: number[]): () => number | undefined {
+	let firstAt: number | undefined;
+	const timer = setInterval(() => {
+		const first = sim.requests[0];
+		if (!first) return;
+		clearInterval(timer);
+		firstAt = first.receivedAt;
+		offsets.forEach((offset, index) => sim.activateAt(accountId(index), firstAt! + offset));
+	}, 1);
+	return () => {
+		clearInterval(timer);
+		return firstAt;
+	};
+}
+
+type Task = {
+	startTime?: number;
+	executionTime?: number;
+	data?: { main?: Array<RunItem[] | null> };
+};
+
+/** When each account's item left: the end of the task that put it on the (first) output. */
+function outTimes(run: RunOutput | undefined, outNode: string): Map<string, number[]> {
+	const out = new Map<string, number[]>();
+	const tasks = (run?.data.resultData.runData[outNode] ?? []) as Task[];
+	for (const task of tasks) {
+		const end = (task.startTime ?? Number.NaN) + (task.executionTime ?? Number.NaN);
+		for (const item of task.data?.main?.[0] ?? []) {
+			const id = typeof item.json.id === 'string' ? item.json.id : undefined;
+			if (id) out.set(id, [...(out.get(id) ?? []), end]);
+		}
+	}
+	return out;
+}
+
+async function runOnce(
+	n8n: N8n,
+	sim: LocalSim,
+	contender: Contender,
+	seed: number,
+): Promise<WaitRun> {
+	const s = sim.sim;
+	s.reset();
+	for (let index = 0; index < N8; index++) {
+		s.connectAccount(`user-${index}`, AUTH_CONFIG, {
+			id: accountId(index),
+			status: 'INITIATED',
+			toolkit: 'github',
+		});
+	}
+	s.setRateLimit({ perSecond: R8 });
+	const stop = activateFromFirstCheck(s, activationOffsets(seed));
+	const result = await n8n.execute(contender.workflowId);
+	const firstAt = stop();
+
+	const checks = new Map<string, number[]>();
+	for (const request of s.requests) {
+		const id = /^\/api\/v3\/connected_accounts\/([^/]+)$/.exec(request.path)?.[1];
+		if (request.method === 'GET' && id)
+			checks.set(id, [...(checks.get(id) ?? []), request.receivedAt]);
+	}
+	const out = outTimes(result.run, contender.outNode);
+	const users: User[] = [];
+	const outCount: number[] = [];
+	for (let index = 0; index < N8; index++) {
+		const id = accountId(index);
+		const active = s.statusChanges(id).find((change) => change.status === 'ACTIVE');
+		const times = checks.get(id) ?? [];
+		outCount.push(out.get(id)?.length ?? 0);
+		users.push({
+			activeAt: active?.at ?? Number.NaN,
+			seenAt: active?.seenAt,
+			outAt: out.get(id)?.[0],
+			firstAt: times[0],
+			lastAt: times.at(-1),
+			checks: times,
+			requests: times.length,
+		});
+	}
+	const lastOut = Math.max(...users.map((user) => user.outAt ?? Number.NaN));
+	const error = result.run?.data.resultData.error;
+	return {
+		contender: contender.key,
+		error:
+			error?.message ??
+			(result.run ? undefined : `no run printed: ${(result.stderr || result.stdout).slice(-300)}`),
+		ms: firstAt === undefined ? Number.NaN : lastOut - firstAt,
+		users,
+		outCount,
+		rateLimited: s.rateLimited,
+		requests: s.requests.length,
+		peakInFlight: s.peakInFlight,
+		violations: [...s.violations],
+	};
+}
+
+// ── figures ─────────────────────────────────────────────────────────────────────────────────
+
+/** Nearest rank. */
+function percentile(values: number[], p: number): number {
+	const sorted = values.filter(Number.isFinite).sort((a, b) => a - b);
+	return sorted.length === 0 ? Number.NaN : sorted[Math.max(0, Math.ceil(p * sorted.length) - 1)];
+}
+
+const delays = (users: User[], at: 'seenAt' | 'outAt') =>
+	users.map((user) => (user[at] ?? Number.NaN) - user.activeAt);
+
+/** Timers and the network move a check by some milliseconds: a check may come this much early. */
+const JITTER8_MS = 100;
+
+/** The user's allowance: 1 + (first check → the check that saw ACTIVE, + jitter) / interval. */
+const allowance = (user: User) =>
+	1 + ((user.seenAt ?? Number.NaN) - (user.firstAt ?? Number.NaN) + JITTER8_MS) / INTERVAL8_MS;
+
+/** The shortest time between two checks of one user, over all users. */
+const shortestGap = (users: User[]) =>
+	Math.min(
+		...users.flatMap((user) => user.checks.slice(1).map((at, index) => at - user.checks[index])),
+	);
+
+/** The most users whose checks had begun and not yet ended at one moment. */
+export function mostWaitingAtOnce(spans: Array<{ from?: number; to?: number }>): number {
+	const events: Array<[number, number]> = [];
+	for (const { from, to } of spans) {
+		if (from === undefined || to === undefined) continue;
+		events.push([from, 1], [to, -1]);
+	}
+	events.sort((a, b) => a[0] - b[0] || b[1] - a[1]);
+	let now = 0;
+	let most = 0;
+	for (const [, step] of events) {
+		now += step;
+		most = Math.max(most, now);
+	}
+	return most;
+}
+
+function problemsOf(run: WaitRun): string[] {
+	const problems: string[] = [];
+	if (run.error) problems.push(`failed: “${run.error}”`);
+	const unseen = run.users.filter((user) => user.seenAt === undefined).length;
+	if (unseen > 0) problems.push(`${unseen} accounts never seen ACTIVE`);
+	const missing = run.outCount.filter((count) => count === 0).length;
+	const twice = run.outCount.filter((count) => count > 1).length;
+	if (missing > 0) problems.push(`${missing} users not passed on`);
+	if (twice > 0) problems.push(`${twice} users passed on twice`);
+	if (run.violations.length > 0) problems.push(`spec violation: ${run.violations[0]}`);
+	return problems;
+}
+
+const s1 = (ms: number) => (Number.isFinite(ms) ? (ms / 1000).toFixed(1) : '–');
+const s2 = (ms: number) => (Number.isFinite(ms) ? (ms / 1000).toFixed(2) : '–');
+const spread = (values: number[]) =>
+	`${s1(percentile(values, 0.5))} / **${s1(percentile(values, 0.95))}** / ${s1(percentile(values, 1))}`;
+
+function row(contender: Contender, rep: number, run: WaitRun): string[] {
+	const requests = run.users.map((user) => user.requests);
+	const over = run.users.filter((user) => user.requests > allowance(user) + 1e-9).length;
+	const problems = problemsOf(run);
+	return [
+		contender.key === 'composio' ? 'Wait for Connection' : "n8n's nodes (loop)",
+		String(rep + 1),
+		sec(run.ms),
+		String(run.requests),
+		`${(requests.reduce((a, b) => a + b, 0) / N8).toFixed(2)} (max ${Math.max(...requests)})`,
+		`${(run.users.map(allowance).reduce((a, b) => a + b, 0) / N8).toFixed(2)}`,
+		String(over),
+		s2(shortestGap(run.users)),
+		spread(delays(run.users, 'seenAt')),
+		spread(delays(run.users, 'outAt')),
+		String(run.rateLimited),
+		String(run.peakInFlight),
+		String(mostWaitingAtOnce(run.users.map((user) => ({ from: user.firstAt, to: user.lastAt })))),
+		problems.length === 0 ? '✓' : `✗ ${problems.join('; ')}`,
+	];
+}
+
+// ── the section ─────────────────────────────────────────────────────────────────────────────
+
+/**
+ * Measurement 8: pushes its section onto `sections` and returns the verdict line. Needs the E2E_*
+ * variables scripts/bench.sh sets. About 2 minutes per repeat on 2 cores.
+ */
+export async function waitsAtOnce(
+	sections: string[],
+	log: (message: string) => void,
+	repeat: number,
+): Promise<string> {
+	const missing = ['E2E_TARBALL', 'E2E_NODE24', 'E2E_N8N_BIN'].filter((name) => !process.env[name]);
+	if (missing.length > 0) {
+		sections.push(
+			`## 8. Users waiting for their connections: skipped (${missing.join(', ')} not set: run \`npm run bench\`)`,
+		);
+		return 'Part 8, waits: skipped';
+	}
+	const sim = await LocalSim.start({ latencyMs: LATENCY8_MS });
+	const n8n = await N8n.create();
+	try {
+		log('8: importing the two workflows into n8n');
+		const setup = [
+			await n8n.import('credentials', [
+				{
+					...COMPOSIO_CREDENTIAL,
+					type: 'composioMcpApi',
+					data: { apiKey: sim.apiKey, baseUrl: sim.url },
+				},
+				{
+					...HEADER_CREDENTIAL,
+					type: 'httpHeaderAuth',
+					data: { name: 'x-api-key', value: sim.apiKey },
+				},
+			]),
+			await n8n.import('workflow', [composioWorkflow(), loopWorkflow(sim.url)]),
+		];
+		for (const result of setup) {
+			if (result.code !== 0) throw new Error(`n8n setup failed: ${result.stderr || result.stdout}`);
+		}
+
+		const runs: Record<Key, WaitRun[]> = { composio: [], loop: [] };
+		const rows: string[][] = [];
+		for (let rep = 0; rep < repeat; rep++) {
+			// Alternating; both contenders of a repeat get the same activation times.
+			for (const contender of rep % 2 ? [...CONTENDERS].reverse() : CONTENDERS) {
+				const run = await runOnce(n8n, sim, contender, 18_000 + rep);
+				runs[contender.key].push(run);
+				rows.push(row(contender, rep, run));
+				log(
+					`8: run ${rep + 1}/${repeat}, ${contender.key}: ${sec(run.ms)}, ${run.requests} requests, seen p95 ${s1(percentile(delays(run.users, 'seenAt'), 0.95))} s, out p95 ${s1(percentile(delays(run.users, 'outAt'), 0.95))} s, ${run.rateLimited} × 429`,
+				);
+			}
+		}
+
+		const all = (key: Key) => runs[key].flatMap((run) => run.users);
+		const p95 = (key: Key, at: 'seenAt' | 'outAt') => percentile(delays(all(key), at), 0.95);
+		const overAllowance = (key: Key) =>
+			all(key).filter((user) => user.requests > allowance(user) + 1e-9).length;
+		const problems = (key: Key) => runs[key].flatMap(problemsOf);
+		const seenMet = p95('composio', 'seenAt') <= TARGET8_DELAY_MS;
+		const outMet = p95('composio', 'outAt') <= TARGET8_DELAY_MS;
+		const requestsMet = overAllowance('composio') === 0;
+		const clean = problems('composio').length === 0;
+		const summary = (key: Key) => {
+			const users = all(key);
+			const requests = users.map((user) => user.requests);
+			return [
+				CONTENDERS.find((c) => c.key === key)!.label,
+				`${(requests.reduce((a, b) => a + b, 0) / users.length).toFixed(2)}`,
+				`${overAllowance(key)} of ${users.length}`,
+				spread(delays(users, 'seenAt')),
+				spread(delays(users, 'outAt')),
+				String(runs[key].reduce((sum, run) => sum + run.rateLimited, 0)),
+				sec(median(runs[key].map((run) => run.ms))),
+			];
+		};
+		sections.push(
+			[
+				`## 8. ${N8} users waiting for their connections at once, accounts ACTIVE at random times within ${WINDOW8_MS / 1000} s, ${R8} requests/s — Wait for Connection: requests per user ≤ 1 + wait/interval **${requestsMet ? 'met' : 'NOT met'}**; ACTIVE → seen by its check ≤ interval + 1 s at p95 **${seenMet ? 'met' : 'NOT met'}** (${s1(p95('composio', 'seenAt'))} s); ACTIVE → item out of the node ≤ interval + 1 s at p95 **${outMet ? 'met' : 'NOT met'}** (${s1(p95('composio', 'outAt'))} s)`,
+				'',
+				`One \`n8n execute\` per row (Manual Trigger → Code with ${N8} account IDs → the contender), fresh simulator state, latency ${LATENCY8_MS} ms, a token bucket of ${R8}/s (burst ${R8}) answering 429 with Retry-After beyond it, honest X-RateLimit headers. ` +
+					`The ${N8} accounts are INITIATED; each turns ACTIVE at a random time within ${WINDOW8_MS / 1000} s of the run's first check (the simulator's activateAt; the same times for both contenders of a repeat, a new draw per repeat). ` +
+					`**Interval** ${INTERVAL8_MS / 1000} s: Wait for Connection's Poll Interval at its default (Wait Timeout at its default, 300 s), the loop's Wait node alike. ` +
+					`**Requests per user**: GETs of the account, 429s included; the allowance is 1 + (the user's first check → the check that saw ACTIVE, + ${JITTER8_MS} ms for timers and the network) / interval, and "over" counts the users above theirs; **shortest gap**: the least time between two checks of one user. ` +
+					"**ACTIVE → seen**: from the time the account turned ACTIVE to the check that first answered ACTIVE (the simulator's statusChanges: the user's wait is over). " +
+					"**ACTIVE → out**: to the end of the task that passed the user's item on (n8n's runData: the node's one task; the loop's If, whose true output runs on at each round). " +
+					'Delays as p50 / **p95** / max, in seconds. **Peak in flight**: the most requests the simulator had open at once. **Waiting at once**: the most users whose first check had come and whose last had not. ' +
+					`**Time**: first check to the last item out. The loop's HTTP Request sends batches of ${LOOP_BATCH.batchSize} every ${LOOP_BATCH.batchInterval} ms (${R8}/s, as someone who knows the limit would set it; at its defaults it sends all ${N8} at once and stops at the first 429).`,
+				'',
+				table(
+					[
+						'contender',
+						'run',
+						'time',
+						'requests',
+						'per user (max)',
+						'allowance per user',
+						'users over it',
+						'shortest gap, s',
+						'ACTIVE → seen, s',
+						'ACTIVE → out, s',
+						'429',
+						'peak in flight',
+						'waiting at once',
+						'checks',
+					],
+					rows,
+				),
+				'',
+				`All runs together (${repeat} × ${N8} users per contender):`,
+				'',
+				table(
+					[
+						'contender',
+						'requests per user',
+						'users over allowance',
+						'ACTIVE → seen, s',
+						'ACTIVE → out, s',
+						'429 in all',
+						'time (median)',
+					],
+					(['composio', 'loop'] as Key[]).map(summary),
+				),
+				'',
+				clean && problems('loop').length === 0
+					? 'Checks: every run ✓ (every account seen ACTIVE, every user passed on once, no spec violation).'
+					: `Checks: ✗ ${[...problems('composio'), ...problems('loop')].join('; ')}`,
+			].join('\n'),
+		);
+		return `Part 8, ${N8} waits (Concurrency ${C8}, ${R8}/s): requests per user ≤ 1 + wait/interval ${requestsMet ? 'met' : 'NOT met'}; ACTIVE → seen p95 ${s1(p95('composio', 'seenAt'))} s ${seenMet ? 'met' : 'NOT met'}, ACTIVE → out p95 ${s1(p95('composio', 'outAt'))} s ${outMet ? 'met' : 'NOT met'} (target ${s1(TARGET8_DELAY_MS)} s); n8n's own loop: seen p95 ${s1(p95('loop', 'seenAt'))} s, out p95 ${s1(p95('loop', 'outAt'))} s${clean ? '' : '; checks failed'}`;
+	} finally {
+		await sim.close();
+		n8n.dispose();
+	}
+}
