@@ -7,7 +7,8 @@
  * which turns Ada's account ACTIVE and Linus's FAILED and sends the browser back to n8n; n8n
  * resumes each execution, which ends with Ada's MCP URL, and Linus on the failure branch.
  * Then Wait for Connection (`n8n execute`) on accounts that turn ACTIVE after some checks or when
- * the user finishes the link while the node waits, and one that turns FAILED.
+ * the user finishes the link while the node waits, and one that turns FAILED; and, in `n8n start`,
+ * Stop in the executions list and a first failed account each ending every wait of the run at once.
  */
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
@@ -24,6 +25,7 @@ import {
 	type RunOutput,
 } from './n8n';
 import waitForConnection from './workflows/wait-for-connection.json';
+import waitForConnectionStop from './workflows/wait-for-connection-stop.json';
 
 const ADA = 'ada@example.com';
 const LINUS = 'linus@example.com';
@@ -98,6 +100,17 @@ function restOf(url: string, cookie: string) {
 				status,
 			}));
 		},
+		/** Stop, as the executions list's button does. */
+		async stop(executionId: string): Promise<void> {
+			const response = await fetch(`${url}/rest/executions/${executionId}/stop`, {
+				method: 'POST',
+				headers: { cookie, 'content-type': 'application/json' },
+				body: '{}',
+			});
+			const text = await response.text();
+			if (!response.ok)
+				throw new Error(`POST /rest/executions/${executionId}/stop: ${response.status} ${text}`);
+		},
 		/** One execution's run, as `n8n execute --rawOutput` prints one. */
 		async run(executionId: string): Promise<RunOutput> {
 			const execution = await get(`/executions/${executionId}`);
@@ -114,7 +127,7 @@ describe('Onboarding to the end in a real n8n', () => {
 		model: () => {
 			throw new Error('no workflow of this suite asks a model');
 		},
-		workflows: [onboardingComplete, waitForConnection],
+		workflows: [onboardingComplete, waitForConnection, waitForConnectionStop],
 		async seed({ sim }) {
 			// The example's auth config exists (another user's account made it); Linus will not grant
 			// access on the connect page.
@@ -377,5 +390,129 @@ describe('Onboarding to the end in a real n8n', () => {
 			.slice(0, 3)
 			.map((r) => r.path.split('/').at(-1));
 		expect(new Set(firstChecks)).toEqual(new Set([margaret.id, alan.id, grace.id]));
+	});
+
+	describe('Wait for Connection, stopped (workflows/wait-for-connection-stop.json: a webhook names the accounts and the Poll Interval)', () => {
+		const WEBHOOK = `webhook/${waitForConnectionStop.nodes[0].parameters.path}`;
+		const requestsOf = (id: string, from = 0) =>
+			env.sim.requests.slice(from).filter((r) => r.path.includes(id));
+		const answeredChecks = (id: string, from = 0) =>
+			requestsOf(id, from).filter(
+				(r) =>
+					r.method === 'GET' &&
+					r.path === `/api/v3/connected_accounts/${id}` &&
+					r.endedTick !== undefined,
+			);
+		const waitFor = async (url: string, pollInterval: number, accounts: Array<{ id: string }>) => {
+			const started = await fetch(`${url}/${WEBHOOK}`, {
+				method: 'POST',
+				headers: { 'content-type': 'application/json' },
+				body: JSON.stringify({ pollInterval, accounts: accounts.map(({ id }) => ({ id })) }),
+			});
+			expect(started.status).toBe(200);
+			await started.text();
+		};
+		const ended = async (rest: ReturnType<typeof restOf>, executionId: string) =>
+			await until(
+				`execution ${executionId} ended`,
+				async () =>
+					(await rest.executions(waitForConnectionStop.id)).find(
+						(e) => e.id === executionId && !['running', 'new'].includes(e.status),
+					),
+				60_000,
+			);
+
+		beforeAll(async () => {
+			expect(await env.n8n.activate(waitForConnectionStop.id)).toMatchObject({ code: 0 });
+		});
+
+		it('Stop in the executions list ends every wait at once, and none of its accounts is checked after that', async () => {
+			const waiting = ['ines', 'jonas', 'kemal'].map((name) =>
+				env.sim.connectAccount(`${name}@example.com`, AUTH_CONFIG, { status: 'INITIATED' }),
+			);
+			const later = env.sim.connectAccount('lena@example.com', AUTH_CONFIG, {
+				status: 'INITIATED',
+			});
+			const running = await env.n8n.start();
+			try {
+				const rest = restOf(running.url, await loginAsOwner(running.url));
+				const before = (await rest.executions(waitForConnectionStop.id)).map((e) => e.id);
+				const listed = async (status: string) =>
+					(await rest.executions(waitForConnectionStop.id)).find(
+						(e) => !before.includes(e.id) && e.status === status,
+					);
+				await waitFor(running.url, 1, waiting);
+				// The three wait at once: each checked twice, a Poll Interval apart, before the stop.
+				await until(
+					'two answered checks of every waiting account',
+					async () => (waiting.every((a) => answeredChecks(a.id).length >= 2) ? true : undefined),
+					90_000,
+				);
+				const first = await until(
+					'the execution listed as running',
+					async () => await listed('running'),
+				);
+				await rest.stop(first.id);
+				expect(await ended(rest, first.id)).toEqual({ id: first.id, status: 'canceled' });
+				const endedAt = env.sim.requests.length;
+
+				// Time passes on the simulator's clock: another execution checks Lena's account three
+				// times (two Poll Intervals); the stopped run's accounts are not checked meanwhile.
+				before.push(first.id);
+				await waitFor(running.url, 1, [later]);
+				await until(
+					"three checks of Lena's account after the stopped execution ended",
+					async () => (answeredChecks(later.id, endedAt).length >= 3 ? true : undefined),
+					90_000,
+				);
+				for (const account of waiting) expect(requestsOf(account.id, endedAt)).toEqual([]);
+				const second = await until(
+					'the second execution listed as running',
+					async () => await listed('running'),
+				);
+				await rest.stop(second.id);
+				expect(await ended(rest, second.id)).toEqual({ id: second.id, status: 'canceled' });
+				// Nothing but checks was sent: every account is as it was.
+				for (const account of [...waiting, later]) {
+					expect(requestsOf(account.id).filter((r) => r.method !== 'GET')).toEqual([]);
+				}
+			} finally {
+				await running.stop();
+			}
+		}, 300_000);
+
+		it('On Error › Stop Workflow: the first account that fails ends the other waits at once, long before their next check is due', async () => {
+			// Poll Interval 300 s: the others' next check is 5 minutes after their first one.
+			const interval = 300;
+			const failed = env.sim.connectAccount('mira@example.com', AUTH_CONFIG, {
+				status: 'FAILED',
+			});
+			const waiting = ['noah', 'olga'].map((name) =>
+				env.sim.connectAccount(`${name}@example.com`, AUTH_CONFIG, { status: 'INITIATED' }),
+			);
+			const running = await env.n8n.start();
+			try {
+				const rest = restOf(running.url, await loginAsOwner(running.url));
+				const before = (await rest.executions(waitForConnectionStop.id)).map((e) => e.id);
+				const startedAt = Date.now();
+				await waitFor(running.url, interval, [waiting[0], failed, waiting[1]]);
+				const execution = await until('the execution listed', async () =>
+					(await rest.executions(waitForConnectionStop.id)).find((e) => !before.includes(e.id)),
+				);
+				expect(await ended(rest, execution.id)).toEqual({ id: execution.id, status: 'error' });
+				expect(Date.now() - startedAt).toBeLessThan(interval * 1000);
+				const run = await rest.run(execution.id);
+				expect(run.data.resultData.error?.message).toBe(`Connected account ${failed.id} is FAILED`);
+				expect(nodeTasks(run, 'Connected')).toEqual([]);
+				// Each account checked once: the others' waits ended in their pause.
+				for (const account of [...waiting, failed]) {
+					expect(requestsOf(account.id).map((r) => `${r.method} ${r.path}`)).toEqual([
+						`GET /api/v3/connected_accounts/${account.id}`,
+					]);
+				}
+			} finally {
+				await running.stop();
+			}
+		}, 300_000);
 	});
 });
