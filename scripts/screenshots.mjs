@@ -4,6 +4,7 @@
  * sample users on every run), logs in with the owner it prints, and saves into docs/:
  *
  *   docs/onboarding-workflow.png          the onboarding example on the canvas
+ *   docs/onboarding-complete-workflow.png onboarding to the end (sessions, link, Wait) on the canvas
  *   docs/execution-both-outputs.png       the demo's run of it: items on both outputs
  *   docs/instance-create-parameters.png   the node's panel: Instance → Create and its options
  *   docs/mcp-client-tool-setup.png        n8n's MCP Client Tool set up for a user's MCP URL
@@ -11,7 +12,7 @@
  *
  * Drives Debian's Chromium (/usr/bin/chromium, or $CHROMIUM_PATH) headless with playwright-core;
  * installs it with apt-get when it is missing. Waits for UI states, never for a fixed time.
- * The pictures differ on every run (IDs, ports, dates); docs/ gets all four, or none if one fails.
+ * The pictures differ on every run (IDs, ports, dates); docs/ gets all of them, or none if one fails.
  *
  *   node scripts/screenshots.mjs [--out <dir>]   (default docs/ of this repository)
  */
@@ -326,7 +327,14 @@ async function takePictures(page, url, login, out) {
 	await openWorkflow(page, url, example.id, composioNode);
 	await save(page, out, 'onboarding-workflow.png');
 
-	// The demo's run of it (`n8n execute`), in the executions view: 3 sample users in, 2 out on the
+	// examples/onboarding-complete.json: session, connect link, n8n's Wait node, the account's status.
+	const linkNode = page
+		.locator('[data-test-id="canvas-node"]')
+		.filter({ hasText: ONBOARDING_COMPLETE_NODE });
+	await openWorkflow(page, url, ONBOARDING_COMPLETE_EXAMPLE_ID, linkNode);
+	await save(page, out, 'onboarding-complete-workflow.png');
+
+	// The demo's run of examples/onboarding.json (`n8n execute`), in the executions view: 3 sample users in, 2 out on the
 	// success output (created, already existed), 1 on the error output (not connected yet).
 	await page.goto(`${url}/workflow/${example.id}/executions`);
 	await step("the demo's execution", async () => {
@@ -387,6 +395,10 @@ async function takePictures(page, url, login, out) {
 	});
 	await save(page, out, 'composio-trigger-parameters.png');
 }
+
+/** What the onboarding-to-the-end picture shows: examples/onboarding-complete.json. */
+const ONBOARDING_COMPLETE_EXAMPLE_ID = 'exOnboardingComplete';
+const ONBOARDING_COMPLETE_NODE = 'Create a connect link';
 
 /** What the trigger picture shows: examples/reconnect-expired.json's Composio Trigger. */
 const RECONNECT_EXAMPLE_ID = 'exReconnect';
