@@ -303,13 +303,41 @@ describe('Wait for Connection: Wait Timeout', () => {
 		});
 	});
 
-	it('a Wait Timeout that is no multiple of the interval: no check after it, the item fails at the last check before', async () => {
+	it('a Wait Timeout that is no multiple of the interval: the last check at Wait Timeout itself, none after', async () => {
 		const account = pending();
 
 		const result = await wait(account, { pollInterval: 5, waitTimeout: 12 });
 
-		expect(checksOf(account)).toHaveLength(3);
-		expect(waits).toEqual([5000, 5000]);
+		expect(checksOf(account)).toHaveLength(4);
+		expect(waits).toEqual([5000, 5000, 2000]);
+		expect(result.error?.message).toBe(
+			`Connected account ${account.id} is still INITIATED after 12 s`,
+		);
+	});
+
+	it('checks that take time (300 ms each) do not cost the last check: it comes at Wait Timeout', async () => {
+		const account = pending();
+		// Every request the simulator has seen has taken 300 ms of the clock.
+		jest.spyOn(Date, 'now').mockImplementation(() => clock + 300 * context.sim.requests.length);
+
+		const result = await wait(account, { pollInterval: 5, waitTimeout: 20 });
+
+		// Checks at 0, 5.3, 10.6 and 15.9 s, then 3.8 s to the timeout: a fifth check at 20 s.
+		expect(checksOf(account)).toHaveLength(5);
+		expect(waits).toEqual([5000, 5000, 5000, 3800]);
+		expect(result.error?.message).toBe(
+			`Connected account ${account.id} is still INITIATED after 20 s`,
+		);
+	});
+
+	it('a Poll Interval as long as Wait Timeout: a check at once and one at Wait Timeout', async () => {
+		const account = pending();
+		jest.spyOn(Date, 'now').mockImplementation(() => clock + 300 * context.sim.requests.length);
+
+		const result = await wait(account, { pollInterval: 10, waitTimeout: 10 });
+
+		expect(checksOf(account)).toHaveLength(2);
+		expect(waits).toEqual([9700]);
 		expect(result.error?.message).toBe(
 			`Connected account ${account.id} is still INITIATED after 10 s`,
 		);
@@ -594,7 +622,7 @@ describe('Wait for Connection: input refused before any request', () => {
 		[
 			'Wait Timeout shorter than Poll Interval',
 			{ pollInterval: 30, waitTimeout: 10 },
-			'Poll Interval (30 s) is longer than Wait Timeout (10 s): there would be one check only',
+			'Poll Interval (30 s) is longer than Wait Timeout (10 s): make it shorter, or the Wait Timeout longer',
 		],
 	];
 

@@ -57,7 +57,7 @@ export const description: INodeProperties[] = [
 		typeOptions: { minValue: 1, maxValue: 900 },
 		default: 300,
 		description:
-			"How long to wait for the account in all before the item fails, at most 900 seconds (15 minutes): a connect link lives about 10 minutes. For longer waits, pass {{ $execution.resumeUrl }} as the 'Callback URL' of Create Link and pause in n8n's Wait node (Resume: On Webhook Call) instead: n8n saves the execution and resumes it when the user comes back.",
+			"How long to wait for the account in all before the item fails (the last check is made then), at most 900 seconds (15 minutes): a connect link lives about 10 minutes. For longer waits, pass {{ $execution.resumeUrl }} as the 'Callback URL' of Create Link and pause in n8n's Wait node (Resume: On Webhook Call) instead: n8n saves the execution and resumes it when the user comes back.",
 		displayOptions: { show },
 	},
 	simplifyField('connectedAccount', 'waitForConnection', true),
@@ -108,8 +108,9 @@ function seconds(ms: number): string {
 /**
  * Polls GET /connected_accounts/{id}: at once, then a Poll Interval after each answer, until the
  * account is ACTIVE (the output), has ended (the item fails with Composio's status and
- * status_reason), or the next check would come after Wait Timeout (the item fails saying what the
- * account still is). Every item of the run waits at once; each check takes one of Concurrency's
+ * status_reason), or Wait Timeout has passed (the last check comes at Wait Timeout, sooner than a
+ * Poll Interval after the one before if need be; then the item fails saying what the account
+ * still is). Every item of the run waits at once; each check takes one of Concurrency's
  * slots while it is under way (item.withSlot, granted in turn), so a check may start late when
  * many are due together. Checks go through the run's client: the shared rate gate, its retries and
  * Retry-After. A check that the rate limit still refuses after those retries only misses that
@@ -125,7 +126,7 @@ export async function execute(this: IExecuteFunctions, item: ItemContext): Promi
 	if (intervalMs > timeoutMs) {
 		throw invalidInput.call(
 			this,
-			`${INTERVAL.label} (${seconds(intervalMs)}) is longer than ${TIMEOUT.label} (${seconds(timeoutMs)}): there would be one check only`,
+			`${INTERVAL.label} (${seconds(intervalMs)}) is longer than ${TIMEOUT.label} (${seconds(timeoutMs)}): make it shorter, or the Wait Timeout longer`,
 			itemIndex,
 		);
 	}
@@ -162,9 +163,11 @@ export async function execute(this: IExecuteFunctions, item: ItemContext): Promi
 		}
 		// The next check is an interval after this one's answer: never two checks of an account
 		// closer than that, however long this one waited for a slot, the rate gate or a retry (and
-		// checks held up together spread out again rather than staying bunched).
-		const pauseMs = intervalMs;
-		if (clock.elapsed() + pauseMs > timeoutMs) {
+		// checks held up together spread out again rather than staying bunched). The last check is
+		// at Wait Timeout itself, however the checks' own time has shifted the ones before it.
+		const remainingMs = timeoutMs - clock.elapsed();
+		const pauseMs = Math.min(intervalMs, remainingMs);
+		if (remainingMs <= 0) {
 			const waited = `${Math.round(clock.elapsed() / 1000)} s`;
 			const lastCheck = refused
 				? ` The last check was refused by Composio's rate limit (429).`
