@@ -225,7 +225,10 @@ describe('Connected Account › Get', () => {
 	});
 
 	it('v3.1: the simplified account keeps its alias and word_id (null when it has no alias)', async () => {
-		const named = context.sim.connectAccount('ada', 'ac_gmail', { toolkit: 'gmail', alias: 'work' });
+		const named = context.sim.connectAccount('ada', 'ac_gmail', {
+			toolkit: 'gmail',
+			alias: 'work',
+		});
 		const unnamed = gmail();
 
 		const result = await run(
@@ -404,10 +407,32 @@ describe('Connected Account › Refresh', () => {
 		expect(context.sim.completeLink(account.id).status).toBe('ACTIVE');
 	});
 
-	it('an unknown account fails with Composio’s 404 message', async () => {
+	it('an unknown account fails with Composio’s 404 message; a blank one is refused unsent', async () => {
 		const result = await run('refresh', { connectedAccountId: locator('ca_nope') });
+		const blank = await run('refresh', { connectedAccountId: locator(' ') });
 
 		expect(errorJson(result.errorOutput[0]).error).toBe('Connected account not found: ca_nope');
+		expect(errorJson(blank.errorOutput[0]).error).toBe('Connected Account is blank');
+		expect(context.sim.requests).toHaveLength(1);
+	});
+
+	it('a lost answer is sent again: it re-authorises the same account, and the link output is the one the user can open', async () => {
+		const account = gmail();
+		context.sim.setAccountStatus(account.id, 'EXPIRED', 'token expired');
+		context.sim.inject({ method: 'POST', path: /\/refresh$/, loseAnswer: true });
+
+		const result = await run('refresh', { connectedAccountId: locator(account.id) });
+
+		// Unlike Create Link, a repeat makes no second account: the lost link was never seen, and
+		// the account's current link is the one in the output.
+		expect(requestsTo('POST', /\/refresh$/)).toHaveLength(2);
+		const output = result.success[0].json;
+		expect(output).toMatchObject({ connectedAccountId: account.id, id: account.id });
+		expect(context.sim.linkOf(account.id)?.redirect_url).toBe(output.redirectUrl);
+		expect(context.sim.completeLink(account.id).status).toBe('ACTIVE');
+		expect(
+			context.sim.requests.filter((r) => r.method === 'POST' && !r.path.endsWith('/refresh')),
+		).toEqual([]);
 	});
 });
 
@@ -544,7 +569,9 @@ describe('Connected Account › Delete', () => {
 				revoke_job_id: revokeJobId,
 			});
 			expect(requestsTo('DELETE', /connected_accounts/).map((r) => r.rawPath)).toEqual(
-				Array(lost ? 2 : 1).fill(`/api/v3.1/connected_accounts/${account.id}?revoke_on_delete=true`),
+				Array(lost ? 2 : 1).fill(
+					`/api/v3.1/connected_accounts/${account.id}?revoke_on_delete=true`,
+				),
 			);
 		},
 	);
