@@ -311,6 +311,31 @@ describe('Server › Create, node version 1.1: Simplify', () => {
 		await expectSimplifiedServer(context, created);
 	});
 
+	it('Auth Config IDs picked from the list: POST /mcp/servers with them', async () => {
+		authConfigs(['ac_gmail', 'gmail'], ['ac_slack', 'slack']);
+
+		const result = await create(
+			{ name: 'Support Tools', authConfigIds: ['ac_gmail', 'ac_slack'] },
+			[{}],
+			{ typeVersion: 1.1 },
+		);
+
+		expect(result.status).toBe('success');
+		expect(posts()[0].rawBody).toBe(
+			'{"name":"Support Tools","auth_config_ids":["ac_gmail","ac_slack"]}',
+		);
+		expect(result.success[0].json).toMatchObject({ auth_config_ids: ['ac_gmail', 'ac_slack'] });
+	});
+
+	it('none picked and no Toolkits: refused before sending', async () => {
+		const result = await create({ name: 'Support Tools', authConfigIds: [] }, [{}], {
+			typeVersion: 1.1,
+		});
+
+		expect(result.error?.message).toBe('Set Auth Config IDs, or Toolkits under Additional Fields');
+		expect(context.sim.requests).toEqual([]);
+	});
+
 	it('off: the server as Get answers it, as version 1 outputs it', async () => {
 		authConfigs(['ac_gmail', 'gmail']);
 

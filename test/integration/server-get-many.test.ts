@@ -236,6 +236,20 @@ describe('Server › Get Many through the n8n engine', () => {
 			expect(new Set(ids(result))).toEqual(new Set([one.id, two.id]));
 		});
 
+		it('Auth Config IDs picked from the list (node version 1.1): the same query', async () => {
+			const one = context.sim.addServer({ auth_config_ids: ['ac_one'] });
+			context.sim.addServer({ auth_config_ids: ['ac_three'] });
+
+			const result = await getMany(
+				{ returnAll: true, filters: { authConfigIds: ['ac_one', 'ac_two'] } },
+				[{}],
+				{ typeVersion: 1.1 },
+			);
+
+			expect(listRequests()[0].query.auth_config_ids).toBe('ac_one,ac_two');
+			expect(ids(result)).toEqual([one.id]);
+		});
+
 		it('no filters: none of the filter parameters are sent', async () => {
 			await getMany({
 				returnAll: true,

@@ -119,6 +119,20 @@ describe('Server › Update through the n8n engine', () => {
 		});
 	});
 
+	it('Auth Config IDs picked from the list (node version 1.1) replace the list; none picked clears it', async () => {
+		const record = server();
+
+		await update(record.id, { authConfigIds: ['ac_gmail', 'ac_slack'] }, [{}], {
+			typeVersion: 1.1,
+		});
+		await update(record.id, { authConfigIds: [] }, [{}], { typeVersion: 1.1 });
+
+		expect(patches().map((patch) => patch.body)).toEqual([
+			{ auth_config_ids: ['ac_gmail', 'ac_slack'] },
+			{ auth_config_ids: [] },
+		]);
+	});
+
 	it('Managed Auth switched off is sent as false and nothing else', async () => {
 		const record = server();
 

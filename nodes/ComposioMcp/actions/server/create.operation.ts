@@ -4,7 +4,7 @@ import { getServer } from '../../calls';
 import type { ItemContext, OperationOption } from '../common';
 import { invalidInput, readParameter } from '../common';
 import { readSimplify, simplifyField, simplifyServer } from '../simplify';
-import { readServerBody, serverFields } from './fields';
+import { authConfigIdsFields, readServerBody, serverFields } from './fields';
 
 const showFor = { show: { resource: ['server'], operation: ['create'] } };
 
@@ -18,7 +18,10 @@ export const option: OperationOption = {
 
 export const description: INodeProperties[] = [
 	{ ...serverFields.name, required: true, displayOptions: showFor },
-	{ ...serverFields.authConfigIds, displayOptions: showFor },
+	...authConfigIdsFields(
+		"The auth configs whose tools the server offers. Required unless 'Toolkits' are set",
+		showFor.show,
+	),
 	simplifyField('server', 'create'),
 	{
 		displayName: 'Additional Fields',

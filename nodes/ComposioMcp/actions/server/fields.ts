@@ -1,14 +1,20 @@
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IDisplayOptions,
+	IExecuteFunctions,
+	INodeProperties,
+} from 'n8n-workflow';
 
 import { serverNameProblem } from '../../../shared/helpers/lists';
 import type { ItemContext } from '../common';
 import { invalidInput, readList, readText } from '../common';
+import { beforeOutputVersion, fromOutputVersion } from '../version';
 
 /**
  * A server's fields, as Create and Update show them; each operation adds its own displayOptions,
  * `required` and, where it differs, description.
  */
-export const serverFields: Record<keyof ServerValues, INodeProperties> = {
+export const serverFields: Record<Exclude<keyof ServerValues, 'authConfigIds'>, INodeProperties> = {
 	name: {
 		displayName: 'Name',
 		name: 'name',
@@ -16,15 +22,6 @@ export const serverFields: Record<keyof ServerValues, INodeProperties> = {
 		default: '',
 		placeholder: 'e.g. Support Agent Tools',
 		description: '4 to 30 characters: letters, digits, spaces and hyphens',
-	},
-	authConfigIds: {
-		displayName: 'Auth Config IDs',
-		name: 'authConfigIds',
-		type: 'string',
-		default: '',
-		placeholder: 'e.g. ac_123, ac_456',
-		description:
-			"The auth configs whose tools the server offers (comma-separated). Required unless 'Toolkits' are set.",
 	},
 	allowedTools: {
 		displayName: 'Allowed Tools',
@@ -51,6 +48,39 @@ export const serverFields: Record<keyof ServerValues, INodeProperties> = {
 			'Toolkit slugs for a multi-toolkit server (comma-separated). With toolkits, the server is created as a custom server.',
 	},
 };
+
+/**
+ * A server's auth configs, as each node version shows them, under one name (the code reads a list
+ * or comma-separated text alike): from version 1.1, the project's auth configs to pick from (or an
+ * expression); version 1 keeps the comma-separated text its workflows saved, which a multi-select
+ * would show as values it does not support. `what` says what the IDs do here; `show` is the
+ * operation's displayOptions.show (none inside a collection).
+ */
+export function authConfigIdsFields(
+	what: string,
+	show: IDisplayOptions['show'] = {},
+): INodeProperties[] {
+	return [
+		{
+			displayName: 'Auth Config IDs',
+			name: 'authConfigIds',
+			type: 'string',
+			default: '',
+			placeholder: 'e.g. ac_123, ac_456',
+			description: `${what} (comma-separated)`,
+			displayOptions: { show: { ...show, ...beforeOutputVersion } },
+		},
+		{
+			displayName: 'Auth Config Names or IDs',
+			name: 'authConfigIds',
+			type: 'multiOptions',
+			typeOptions: { loadOptionsMethod: 'getAuthConfigs' },
+			default: [],
+			description: `${what}. Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.`,
+			displayOptions: { show: { ...show, ...fromOutputVersion } },
+		},
+	];
+}
 
 /** The fields' values as the node read them, under the fields' names; undefined = not given. */
 export interface ServerValues {

@@ -4,6 +4,7 @@ import type { ItemContext, OperationOption } from '../common';
 import { readLimit, readList, readParameter, readText } from '../common';
 import { returnAllOrLimit as returnAllOrLimitFields } from '../common.descriptions';
 import { readSimplify, simplifyField, simplifyServer } from '../simplify';
+import { authConfigIdsFields } from './fields';
 
 const showFor = { show: { resource: ['server'], operation: ['getAll'] } };
 
@@ -26,14 +27,7 @@ export const description: INodeProperties[] = [
 		default: {},
 		displayOptions: showFor,
 		options: [
-			{
-				displayName: 'Auth Config IDs',
-				name: 'authConfigIds',
-				type: 'string',
-				default: '',
-				placeholder: 'e.g. ac_123, ac_456',
-				description: 'Only servers using these auth configs (comma-separated)',
-			},
+			...authConfigIdsFields('Only servers using these auth configs'),
 			{
 				displayName: 'Name',
 				name: 'name',

@@ -5,7 +5,7 @@ import type { ItemContext, OperationOption } from '../common';
 import { invalidInput, readParameter, readServerId } from '../common';
 import { serverLocator, updateFieldsCollection } from '../common.descriptions';
 import { readSimplify, simplifyField, simplifyServer } from '../simplify';
-import { readServerBody, serverFields } from './fields';
+import { authConfigIdsFields, readServerBody, serverFields } from './fields';
 
 const showFor = { show: { resource: ['server'], operation: ['update'] } };
 
@@ -25,10 +25,7 @@ export const description: INodeProperties[] = [
 			...serverFields.allowedTools,
 			description: 'Tool slugs the server offers (comma-separated); replaces the current list',
 		},
-		{
-			...serverFields.authConfigIds,
-			description: 'Auth config IDs (comma-separated); replaces the current list',
-		},
+		...authConfigIdsFields("The server's auth configs; replaces the current list"),
 		serverFields.managedAuth,
 		serverFields.name,
 		{
