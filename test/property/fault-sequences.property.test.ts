@@ -32,8 +32,19 @@ import {
 const context = useSimulator();
 const sleeps = useSleepRecorder();
 
-/** On failure fast-check prints the seed, path and shrunk counterexample to replay it with. */
-const RUNS = { numRuns: 50 };
+/**
+ * On failure fast-check prints the seed, path and shrunk counterexample: replay it with
+ * FC_SEED=<seed> FC_PATH=<path> npx jest test/property/fault-sequences.property.test.ts
+ * (FC_RUNS=<n> for more runs than 50).
+ */
+const RUNS = process.env.FC_SEED
+	? {
+			numRuns: 50,
+			seed: Number(process.env.FC_SEED),
+			path: process.env.FC_PATH,
+			endOnFailure: true,
+		}
+	: { numRuns: 50 };
 
 const KINDS = [
 	'ok',
@@ -236,10 +247,35 @@ function expectInvariants(
 	);
 	const refusals = steps.filter((s) => s.kind === 'tooMany').length;
 	expect(sleeps.waits.length).toBeGreaterThanOrEqual(retries);
-	expect(sleeps.waits.length).toBeLessThanOrEqual(retries + refusals * concurrency);
+	// Once two 429s have taught the gate a limit, every request may wait for its turn (pacing).
+	const requests = context.sim.requests.length;
+	expect(sleeps.waits.length).toBeLessThanOrEqual(
+		retries + (refusals >= 2 ? requests : refusals * concurrency),
+	);
 	const largestBackoff = maxRetries === 0 ? 0 : backoffRange(maxRetries)[1];
 	const longestWait = Math.max(3000, largestBackoff);
 	for (const wait of sleeps.waits) expect(wait <= longestWait).toBe(true);
+}
+
+/**
+ * The recorded waits hold the policy's, in order. Beyond them, the rate gate may pace: two 429s
+ * whose windows let about as many requests through teach it a limit (its "seen" limit, for a
+ * limiter that names none), and then each request waits for its turn, at most one window (a
+ * Retry-After of 0–3 s, or 1 s). Pace waits depend on the real time between requests, so they are
+ * bounded, not predicted; without two 429s there are none.
+ */
+function expectPolicyWaits(waits: Array<number | [number, number]>, steps: Step[]): void {
+	const fits = (wait: number, allowed: number | [number, number]) =>
+		typeof allowed === 'number' ? wait === allowed : wait >= allowed[0] && wait <= allowed[1];
+	let matched = 0;
+	const paced: number[] = [];
+	for (const wait of sleeps.waits) {
+		if (matched < waits.length && fits(wait, waits[matched])) matched++;
+		else paced.push(wait);
+	}
+	expect(matched).toBe(waits.length);
+	if (steps.filter((s) => s.kind === 'tooMany').length < 2) expect(paced).toEqual([]);
+	for (const wait of paced) expect(wait).toBeLessThanOrEqual(3000);
 }
 
 const distinctUsers = (min: number, max: number) =>
@@ -286,12 +322,7 @@ it('Concurrency 1: each item’s outcome, sends and waits are exactly what the p
 						.map((instance) => instance.instance_id)
 						.sort(),
 				).toEqual([...created].sort());
-				expect(sleeps.waits).toHaveLength(waits.length);
-				sleeps.waits.forEach((wait, index) => {
-					const allowed = waits[index];
-					if (typeof allowed === 'number') expect(wait).toBe(allowed);
-					else expect(wait >= allowed[0] && wait <= allowed[1]).toBe(true);
-				});
+				expectPolicyWaits(waits, steps);
 			},
 		),
 		RUNS,
