@@ -1,13 +1,14 @@
 /* eslint-disable @n8n/community-nodes/no-restricted-globals -- bench tooling: it runs n8n processes and watches the loopback simulator on a timer; these rules are n8n Cloud's runtime rules for node code, which this file is not */
 /**
  * Measurement 8 (issue 18): many users waiting at once for their connected accounts, which turn
- * ACTIVE at random times, under a rate limit. Connected Account › Wait for Connection beside the
- * same wait built from n8n's own nodes (HTTP Request → If → Wait, in a loop), each in its own
- * `n8n execute` of a real n8n against the simulator in this process. Per user: the requests it
+ * ACTIVE at random times, under a rate limit. Connected Account › Wait for Connection (all users
+ * in one run; and one execution per user, as signups start them) beside the same wait built from
+ * n8n's own nodes (HTTP Request → If → Wait, in a loop), in a real n8n against the simulator in
+ * this process. Per user: the requests it
  * cost, when its account turned ACTIVE (the simulator's activateAt), when a check first saw it
  * (statusChanges' seenAt) and when n8n passed its item on (the node's, or the loop's If's, end).
  */
-import { N8n, type RunItem, type RunOutput } from '../test/e2e/n8n';
+import { loginAsOwner, N8n, restOf, type RunItem, type RunOutput } from '../test/e2e/n8n';
 import type { Simulator } from '../test/simulator';
 import { median, sec, table } from './format';
 import { LocalSim } from './sim';
@@ -31,7 +32,7 @@ const AUTH_CONFIG = 'ac_bench_wait_github';
 
 export const accountId = (index: number) => `ca_bench_wait_${index}`;
 
-type Key = 'composio' | 'loop';
+type Key = 'composio' | 'perUser' | 'loop';
 
 interface Contender {
 	key: Key;
@@ -46,6 +47,12 @@ const CONTENDERS: Contender[] = [
 		key: 'composio',
 		label: `Composio MCP › Wait for Connection (Concurrency ${C8}, other options at their defaults)`,
 		workflowId: 'benchWaitComposio',
+		outNode: 'Wait for Connection',
+	},
+	{
+		key: 'perUser',
+		label: `Composio MCP › Wait for Connection, one execution per user (${N8} webhook calls at once, \`n8n start\`; options at their defaults)`,
+		workflowId: 'benchWaitPerUser',
 		outNode: 'Wait for Connection',
 	},
 	{
@@ -102,6 +109,43 @@ function composioWorkflow() {
 		connections: {
 			Start: { main: [link('Accounts')] },
 			Accounts: { main: [link('Wait for Connection')] },
+			'Wait for Connection': { main: [link('Connected')] },
+		},
+	};
+}
+
+/** The webhook the per-user contender calls once per user, with `{ "id": <account ID> }`. */
+const PER_USER_PATH = 'bench-wait-per-user';
+
+/** As a signup webhook starts one execution per user (examples/onboarding-complete.json). */
+function perUserWorkflow() {
+	return {
+		id: 'benchWaitPerUser',
+		name: 'Bench wait: Wait for Connection, one execution per user',
+		active: false,
+		settings: { executionOrder: 'v1' },
+		nodes: [
+			node('Signup', 'n8n-nodes-base.webhook', 2, [0, 0], {
+				webhookId: '5f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0',
+				parameters: {
+					httpMethod: 'POST',
+					path: PER_USER_PATH,
+					responseMode: 'onReceived',
+					options: {},
+				},
+			}),
+			node('Wait for Connection', 'n8n-nodes-composio-mcp.composioMcp', 1.1, [220, 0], {
+				parameters: {
+					resource: 'connectedAccount',
+					operation: 'waitForConnection',
+					connectedAccountId: { __rl: true, mode: 'id', value: '={{ $json.body.id }}' },
+				},
+				credentials: { composioMcpApi: COMPOSIO_CREDENTIAL },
+			}),
+			connected([440, 0]),
+		],
+		connections: {
+			Signup: { main: [link('Wait for Connection')] },
 			'Wait for Connection': { main: [link('Connected')] },
 		},
 	};
@@ -239,13 +283,8 @@ function outTimes(run: RunOutput | undefined, outNode: string): Map<string, numb
 	return out;
 }
 
-async function runOnce(
-	n8n: N8n,
-	sim: LocalSim,
-	contender: Contender,
-	seed: number,
-): Promise<WaitRun> {
-	const s = sim.sim;
+/** Fresh simulator state: the users' INITIATED accounts and the rate limit. */
+function prepare(s: Simulator): void {
 	s.reset();
 	for (let index = 0; index < N8; index++) {
 		s.connectAccount(`user-${index}`, AUTH_CONFIG, {
@@ -255,17 +294,102 @@ async function runOnce(
 		});
 	}
 	s.setRateLimit({ perSecond: R8 });
+}
+
+/** One `n8n execute` of the contender's workflow, all users in one run. */
+async function runOnce(
+	n8n: N8n,
+	sim: LocalSim,
+	contender: Contender,
+	seed: number,
+): Promise<WaitRun> {
+	const s = sim.sim;
+	prepare(s);
 	const stop = activateFromFirstCheck(s, activationOffsets(seed));
 	const result = await n8n.execute(contender.workflowId);
 	const firstAt = stop();
+	const error = result.run?.data.resultData.error;
+	return collect(
+		s,
+		contender,
+		outTimes(result.run, contender.outNode),
+		firstAt,
+		error?.message ??
+			(result.run ? undefined : `no run printed: ${(result.stderr || result.stdout).slice(-300)}`),
+	);
+}
 
+/**
+ * `n8n start` with the per-user workflow active; every user's webhook called at once, each
+ * starting its own execution; once none is new or running (10 minutes at most), every one of
+ * them read back from n8n's execution list (REST, as the editor reads them).
+ */
+async function runPerUser(
+	n8n: N8n,
+	sim: LocalSim,
+	contender: Contender,
+	seed: number,
+): Promise<WaitRun> {
+	const s = sim.sim;
+	prepare(s);
+	const running = await n8n.start();
+	try {
+		const rest = restOf(running.url, await loginAsOwner(running.url));
+		const before = await rest.newestId();
+		const endedBefore = await rest.count(contender.workflowId);
+		const stop = activateFromFirstCheck(s, activationOffsets(seed));
+		const answers = await Promise.all(
+			Array.from({ length: N8 }, async (_, index) => {
+				const response = await fetch(`${running.url}/webhook/${PER_USER_PATH}`, {
+					method: 'POST',
+					headers: { 'content-type': 'application/json' },
+					body: JSON.stringify({ id: accountId(index) }),
+				});
+				await response.text();
+				return response.status;
+			}),
+		);
+		const refused = answers.filter((status) => status !== 200).length;
+		const deadline = Date.now() + 10 * 60_000;
+		while (
+			(await rest.count(contender.workflowId, ['new', 'running'])) > 0 ||
+			(await rest.count(contender.workflowId)) < endedBefore + N8 - refused
+		) {
+			if (Date.now() > deadline) break;
+			await new Promise((resolve) => setTimeout(resolve, 250));
+		}
+		const firstAt = stop();
+		const out = new Map<string, number[]>();
+		const errors: string[] = [];
+		for (let id = before + 1; id <= before + N8; id++) {
+			const run = await rest.run(String(id)).catch(() => undefined);
+			const message = run ? run.data.resultData.error?.message : `execution ${id} not found`;
+			if (message) errors.push(message);
+			for (const [account, times] of outTimes(run, contender.outNode)) {
+				out.set(account, [...(out.get(account) ?? []), ...times]);
+			}
+		}
+		if (refused > 0) errors.unshift(`${refused} webhook calls not answered 200`);
+		return collect(s, contender, out, firstAt, errors.length > 0 ? errors[0] : undefined);
+	} finally {
+		await running.stop();
+	}
+}
+
+/** Per user: the checks the simulator saw, when the account turned ACTIVE, when it was seen and passed on. */
+function collect(
+	s: Simulator,
+	contender: Contender,
+	out: Map<string, number[]>,
+	firstAt: number | undefined,
+	error: string | undefined,
+): WaitRun {
 	const checks = new Map<string, number[]>();
 	for (const request of s.requests) {
 		const id = /^\/api\/v3\/connected_accounts\/([^/]+)$/.exec(request.path)?.[1];
 		if (request.method === 'GET' && id)
 			checks.set(id, [...(checks.get(id) ?? []), request.receivedAt]);
 	}
-	const out = outTimes(result.run, contender.outNode);
 	const users: User[] = [];
 	const outCount: number[] = [];
 	for (let index = 0; index < N8; index++) {
@@ -284,12 +408,9 @@ async function runOnce(
 		});
 	}
 	const lastOut = Math.max(...users.map((user) => user.outAt ?? Number.NaN));
-	const error = result.run?.data.resultData.error;
 	return {
 		contender: contender.key,
-		error:
-			error?.message ??
-			(result.run ? undefined : `no run printed: ${(result.stderr || result.stdout).slice(-300)}`),
+		error,
 		ms: firstAt === undefined ? Number.NaN : lastOut - firstAt,
 		users,
 		outCount,
@@ -359,12 +480,18 @@ const s2 = (ms: number) => (Number.isFinite(ms) ? (ms / 1000).toFixed(2) : '–'
 const spread = (values: number[]) =>
 	`${s1(percentile(values, 0.5))} / **${s1(percentile(values, 0.95))}** / ${s1(percentile(values, 1))}`;
 
+const ROW_LABELS: Record<Key, string> = {
+	composio: 'Wait for Connection, one run',
+	perUser: 'Wait for Connection, execution per user',
+	loop: "n8n's nodes (loop)",
+};
+
 function row(contender: Contender, rep: number, run: WaitRun): string[] {
 	const requests = run.users.map((user) => user.requests);
 	const over = run.users.filter((user) => user.requests > allowance(user) + 1e-9).length;
 	const problems = problemsOf(run);
 	return [
-		contender.key === 'composio' ? 'Wait for Connection' : "n8n's nodes (loop)",
+		ROW_LABELS[contender.key],
 		String(rep + 1),
 		sec(run.ms),
 		String(run.requests),
@@ -402,7 +529,7 @@ export async function waitsAtOnce(
 	const sim = await LocalSim.start({ latencyMs: LATENCY8_MS });
 	const n8n = await N8n.create();
 	try {
-		log('8: importing the two workflows into n8n');
+		log('8: importing the three workflows into n8n');
 		const setup = [
 			await n8n.import('credentials', [
 				{
@@ -416,18 +543,24 @@ export async function waitsAtOnce(
 					data: { name: 'x-api-key', value: sim.apiKey },
 				},
 			]),
-			await n8n.import('workflow', [composioWorkflow(), loopWorkflow(sim.url)]),
+			await n8n.import('workflow', [composioWorkflow(), perUserWorkflow(), loopWorkflow(sim.url)]),
+			await n8n.activate('benchWaitPerUser'),
 		];
 		for (const result of setup) {
 			if (result.code !== 0) throw new Error(`n8n setup failed: ${result.stderr || result.stdout}`);
 		}
 
-		const runs: Record<Key, WaitRun[]> = { composio: [], loop: [] };
+		const runs: Record<Key, WaitRun[]> = { composio: [], perUser: [], loop: [] };
 		const rows: string[][] = [];
 		for (let rep = 0; rep < repeat; rep++) {
 			// Alternating; both contenders of a repeat get the same activation times.
 			for (const contender of rep % 2 ? [...CONTENDERS].reverse() : CONTENDERS) {
-				const run = await runOnce(n8n, sim, contender, 18_000 + rep);
+				const run = await (contender.key === 'perUser' ? runPerUser : runOnce)(
+					n8n,
+					sim,
+					contender,
+					18_000 + rep,
+				);
 				runs[contender.key].push(run);
 				rows.push(row(contender, rep, run));
 				log(
@@ -443,8 +576,10 @@ export async function waitsAtOnce(
 		const problems = (key: Key) => runs[key].flatMap(problemsOf);
 		const seenMet = p95('composio', 'seenAt') <= TARGET8_DELAY_MS;
 		const outMet = p95('composio', 'outAt') <= TARGET8_DELAY_MS;
+		const perUserMet = (at: 'seenAt' | 'outAt') => p95('perUser', at) <= TARGET8_DELAY_MS;
+		const perUserRequestsMet = overAllowance('perUser') === 0;
 		const requestsMet = overAllowance('composio') === 0;
-		const clean = problems('composio').length === 0;
+		const clean = problems('composio').length === 0 && problems('perUser').length === 0;
 		const summary = (key: Key) => {
 			const users = all(key);
 			const requests = users.map((user) => user.requests);
@@ -460,9 +595,9 @@ export async function waitsAtOnce(
 		};
 		sections.push(
 			[
-				`## 8. ${N8} users waiting for their connections at once, accounts ACTIVE at random times within ${WINDOW8_MS / 1000} s, ${R8} requests/s — Wait for Connection: requests per user ≤ 1 + wait/interval **${requestsMet ? 'met' : 'NOT met'}**; ACTIVE → seen by its check ≤ interval + 1 s at p95 **${seenMet ? 'met' : 'NOT met'}** (${s1(p95('composio', 'seenAt'))} s); ACTIVE → item out of the node ≤ interval + 1 s at p95 **${outMet ? 'met' : 'NOT met'}** (${s1(p95('composio', 'outAt'))} s)`,
+				`## 8. ${N8} users waiting for their connections at once, accounts ACTIVE at random times within ${WINDOW8_MS / 1000} s, ${R8} requests/s — Wait for Connection: requests per user ≤ 1 + wait/interval **${requestsMet ? 'met' : 'NOT met'}**; ACTIVE → seen by its check ≤ interval + 1 s at p95 **${seenMet ? 'met' : 'NOT met'}** (${s1(p95('composio', 'seenAt'))} s); ACTIVE → item out of the node ≤ interval + 1 s at p95 **${outMet ? 'met' : 'NOT met'}** (${s1(p95('composio', 'outAt'))} s) in one run of ${N8} items; with one execution per user: requests **${perUserRequestsMet ? 'met' : 'NOT met'}**, seen **${perUserMet('seenAt') ? 'met' : 'NOT met'}** (${s1(p95('perUser', 'seenAt'))} s), out **${perUserMet('outAt') ? 'met' : 'NOT met'}** (${s1(p95('perUser', 'outAt'))} s)`,
 				'',
-				`One \`n8n execute\` per row (Manual Trigger → Code with ${N8} account IDs → the contender), fresh simulator state, latency ${LATENCY8_MS} ms, a token bucket of ${R8}/s (burst ${R8}) answering 429 with Retry-After beyond it, honest X-RateLimit headers. ` +
+				`One \`n8n execute\` per row (Manual Trigger → Code with ${N8} account IDs → the contender), but for "execution per user": \`n8n start\` with a Webhook → Wait for Connection workflow active, its webhook called once per user, all at once (as signups start examples/onboarding-complete.json), ${N8} executions read back from n8n's execution list; fresh simulator state, latency ${LATENCY8_MS} ms, a token bucket of ${R8}/s (burst ${R8}) answering 429 with Retry-After beyond it, honest X-RateLimit headers. ` +
 					`The ${N8} accounts are INITIATED; each turns ACTIVE at a random time within ${WINDOW8_MS / 1000} s of the run's first check (the simulator's activateAt; the same times for both contenders of a repeat, a new draw per repeat). ` +
 					`**Interval** ${INTERVAL8_MS / 1000} s: Wait for Connection's Poll Interval at its default (Wait Timeout at its default, 300 s), the loop's Wait node alike. ` +
 					`**Requests per user**: GETs of the account, 429s included; the allowance is 1 + (the user's first check → the check that saw ACTIVE, + ${JITTER8_MS} ms for timers and the network) / interval, and "over" counts the users above theirs; **shortest gap**: the least time between two checks of one user. ` +
@@ -503,15 +638,15 @@ export async function waitsAtOnce(
 						'429 in all',
 						'time (median)',
 					],
-					(['composio', 'loop'] as Key[]).map(summary),
+					(['composio', 'perUser', 'loop'] as Key[]).map(summary),
 				),
 				'',
 				clean && problems('loop').length === 0
 					? 'Checks: every run ✓ (every account seen ACTIVE, every user passed on once, no spec violation).'
-					: `Checks: ✗ ${[...problems('composio'), ...problems('loop')].join('; ')}`,
+					: `Checks: ✗ ${[...problems('composio'), ...problems('perUser'), ...problems('loop')].join('; ')}`,
 			].join('\n'),
 		);
-		return `Part 8, ${N8} waits (Concurrency ${C8}, ${R8}/s): requests per user ≤ 1 + wait/interval ${requestsMet ? 'met' : 'NOT met'}; ACTIVE → seen p95 ${s1(p95('composio', 'seenAt'))} s ${seenMet ? 'met' : 'NOT met'}, ACTIVE → out p95 ${s1(p95('composio', 'outAt'))} s ${outMet ? 'met' : 'NOT met'} (target ${s1(TARGET8_DELAY_MS)} s); n8n's own loop: seen p95 ${s1(p95('loop', 'seenAt'))} s, out p95 ${s1(p95('loop', 'outAt'))} s${clean ? '' : '; checks failed'}`;
+		return `Part 8, ${N8} waits (Concurrency ${C8}, ${R8}/s): requests per user ≤ 1 + wait/interval ${requestsMet ? 'met' : 'NOT met'}; ACTIVE → seen p95 ${s1(p95('composio', 'seenAt'))} s ${seenMet ? 'met' : 'NOT met'}, ACTIVE → out p95 ${s1(p95('composio', 'outAt'))} s ${outMet ? 'met' : 'NOT met'} (target ${s1(TARGET8_DELAY_MS)} s); one execution per user: out p95 ${s1(p95('perUser', 'outAt'))} s ${perUserMet('outAt') ? 'met' : 'NOT met'}; n8n's own loop: seen p95 ${s1(p95('loop', 'seenAt'))} s, out p95 ${s1(p95('loop', 'outAt'))} s${clean ? '' : '; checks failed'}`;
 	} finally {
 		await sim.close();
 		n8n.dispose();

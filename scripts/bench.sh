@@ -29,7 +29,7 @@ if [[ ",${BENCH_PARTS:-1,2,3,4,5,6,7,8}," =~ ,[345678], ]]; then
 	[ -f "$E2E_N8N_BIN" ] || { log "n8n missing at $E2E_N8N_BIN"; exit 1; }
 	npm pack --silent --pack-destination "$WORK" >/dev/null
 	E2E_TARBALL="$(ls "$WORK"/*.tgz)"
-	export E2E_NODE24 E2E_N8N_BIN E2E_TARBALL E2E_WORK_DIR="$WORK"
+	export E2E_NODE24 E2E_N8N_BIN E2E_TARBALL E2E_WORK_DIR="$WORK" E2E_N8N_VERSION="$N8N_VERSION"
 	# Measurement 3's "before": the node as it was at BENCH_BEFORE_REF, built and packed from a
 	# worktree of this repository (BENCH_BEFORE_REF= to skip).
 	BEFORE_REF="${BENCH_BEFORE_REF-7d0da66}"

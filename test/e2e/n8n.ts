@@ -92,6 +92,86 @@ export async function loginAsOwner(url: string): Promise<string> {
 	return login.headers.get('set-cookie')?.split(';')[0] ?? '';
 }
 
+/**
+ * flatted's format, as n8n's REST API sends an execution's data: a JSON array whose first entry
+ * is the value; every string inside an object or array is the index of its entry (a string entry
+ * is itself, an object entry is resolved the same way).
+ */
+function unflatten(text: string): unknown {
+	const entries = JSON.parse(text) as unknown[];
+	const resolved = new Map<number, unknown>();
+	const resolve = (index: number): unknown => {
+		const entry = entries[index];
+		if (typeof entry !== 'object' || entry === null) return entry;
+		if (resolved.has(index)) return resolved.get(index);
+		const value: Record<string, unknown> | unknown[] = Array.isArray(entry) ? [] : {};
+		resolved.set(index, value);
+		for (const [key, inner] of Object.entries(entry)) {
+			(value as Record<string, unknown>)[key] =
+				typeof inner === 'string' ? resolve(Number(inner)) : inner;
+		}
+		return value;
+	};
+	return resolve(0);
+}
+
+/** n8n's REST API as the editor uses it, logged in as the owner. */
+export function restOf(url: string, cookie: string) {
+	const get = async (path: string) => {
+		const response = await fetch(`${url}/rest${path}`, { headers: { cookie } });
+		const text = await response.text();
+		if (!response.ok) throw new Error(`GET /rest${path}: ${response.status} ${text}`);
+		return (JSON.parse(text) as { data: Record<string, unknown> }).data;
+	};
+	return {
+		/** The workflow's executions as the execution list shows them. */
+		async executions(workflowId: string): Promise<Array<{ id: string; status: string }>> {
+			const filter = encodeURIComponent(JSON.stringify({ workflowId }));
+			const list = await get(`/executions?filter=${filter}&limit=100`);
+			return (list.results as Array<{ id: string; status: string }>).map(({ id, status }) => ({
+				id: String(id),
+				status,
+			}));
+		},
+		/**
+		 * How many executions of the workflow have one of `statuses` (any, when absent): the list's
+		 * `count`, of all that match, not of the page.
+		 */
+		async count(workflowId: string, statuses?: string[]): Promise<number> {
+			const filter = encodeURIComponent(
+				JSON.stringify({ workflowId, ...(statuses ? { status: statuses } : {}) }),
+			);
+			const list = await get(`/executions?filter=${filter}&limit=1`);
+			return list.count as number;
+		},
+		/** The newest execution's ID of any workflow (IDs grow by one per execution), or 0. */
+		async newestId(): Promise<number> {
+			const list = await get('/executions?limit=1');
+			const [newest] = list.results as Array<{ id: string }>;
+			return newest ? Number(newest.id) : 0;
+		},
+		/** Stop, as the executions list's button does. */
+		async stop(executionId: string): Promise<void> {
+			const response = await fetch(`${url}/rest/executions/${executionId}/stop`, {
+				method: 'POST',
+				headers: { cookie, 'content-type': 'application/json' },
+				body: '{}',
+			});
+			const text = await response.text();
+			if (!response.ok)
+				throw new Error(`POST /rest/executions/${executionId}/stop: ${response.status} ${text}`);
+		},
+		/** One execution's run, as `n8n execute --rawOutput` prints one. */
+		async run(executionId: string): Promise<RunOutput> {
+			const execution = await get(`/executions/${executionId}`);
+			const data = execution.data;
+			return { data: typeof data === 'string' ? unflatten(data) : data } as RunOutput;
+		},
+	};
+}
+
+export type RestApi = ReturnType<typeof restOf>;
+
 /** `n8n start`, running: its URL, and how to stop it. */
 export interface RunningN8n {
 	/** `http://127.0.0.1:<port>`: webhooks are under `/webhook/<path>`. */

@@ -21,6 +21,8 @@ import {
 	nodeOutputs,
 	nodeTasks,
 	pairedIndex,
+	restOf,
+	type RestApi,
 	type RunItem,
 	type RunOutput,
 } from './n8n';
@@ -44,29 +46,6 @@ function json(items: RunItem[] | null | undefined): Array<Record<string, unknown
 	return (items ?? []).map((item) => item.json);
 }
 
-/**
- * flatted's format, as n8n's REST API sends an execution's data: a JSON array whose first entry
- * is the value; every string inside an object or array is the index of its entry (a string entry
- * is itself, an object entry is resolved the same way).
- */
-function unflatten(text: string): unknown {
-	const entries = JSON.parse(text) as unknown[];
-	const resolved = new Map<number, unknown>();
-	const resolve = (index: number): unknown => {
-		const entry = entries[index];
-		if (typeof entry !== 'object' || entry === null) return entry;
-		if (resolved.has(index)) return resolved.get(index);
-		const value: Record<string, unknown> | unknown[] = Array.isArray(entry) ? [] : {};
-		resolved.set(index, value);
-		for (const [key, inner] of Object.entries(entry)) {
-			(value as Record<string, unknown>)[key] =
-				typeof inner === 'string' ? resolve(Number(inner)) : inner;
-		}
-		return value;
-	};
-	return resolve(0);
-}
-
 /** Checks `probe` every 250 ms until it returns something, or fails after `timeoutMs`. */
 async function until<T>(
 	what: string,
@@ -80,44 +59,6 @@ async function until<T>(
 		if (Date.now() > deadline) throw new Error(`still waiting after ${timeoutMs} ms: ${what}`);
 		await new Promise((resolve) => setTimeout(resolve, 250));
 	}
-}
-
-/** n8n's REST API as the editor uses it, logged in as the owner. */
-function restOf(url: string, cookie: string) {
-	const get = async (path: string) => {
-		const response = await fetch(`${url}/rest${path}`, { headers: { cookie } });
-		const text = await response.text();
-		if (!response.ok) throw new Error(`GET /rest${path}: ${response.status} ${text}`);
-		return (JSON.parse(text) as { data: Record<string, unknown> }).data;
-	};
-	return {
-		/** The workflow's executions as the execution list shows them. */
-		async executions(workflowId: string): Promise<Array<{ id: string; status: string }>> {
-			const filter = encodeURIComponent(JSON.stringify({ workflowId }));
-			const list = await get(`/executions?filter=${filter}&limit=100`);
-			return (list.results as Array<{ id: string; status: string }>).map(({ id, status }) => ({
-				id: String(id),
-				status,
-			}));
-		},
-		/** Stop, as the executions list's button does. */
-		async stop(executionId: string): Promise<void> {
-			const response = await fetch(`${url}/rest/executions/${executionId}/stop`, {
-				method: 'POST',
-				headers: { cookie, 'content-type': 'application/json' },
-				body: '{}',
-			});
-			const text = await response.text();
-			if (!response.ok)
-				throw new Error(`POST /rest/executions/${executionId}/stop: ${response.status} ${text}`);
-		},
-		/** One execution's run, as `n8n execute --rawOutput` prints one. */
-		async run(executionId: string): Promise<RunOutput> {
-			const execution = await get(`/executions/${executionId}`);
-			const data = execution.data;
-			return { data: typeof data === 'string' ? unflatten(data) : data } as RunOutput;
-		},
-	};
 }
 
 describe('Onboarding to the end in a real n8n', () => {
@@ -412,7 +353,7 @@ describe('Onboarding to the end in a real n8n', () => {
 			expect(started.status).toBe(200);
 			await started.text();
 		};
-		const ended = async (rest: ReturnType<typeof restOf>, executionId: string) =>
+		const ended = async (rest: RestApi, executionId: string) =>
 			await until(
 				`execution ${executionId} ended`,
 				async () =>
