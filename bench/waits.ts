@@ -86,32 +86,43 @@ const connected = (position: number[]) =>
 	node('Connected', 'n8n-nodes-base.noOp', 1, position, { parameters: {} });
 const link = (to: string, index = 0) => [{ node: to, type: 'main', index }];
 
+const workflow = (id: string, name: string, nodes: unknown[], connections: object) => ({
+	id,
+	name,
+	active: false,
+	settings: { executionOrder: 'v1' },
+	nodes,
+	connections,
+});
+
+/** Connected Account › Wait for Connection on the account `id` names, other options as given. */
+const waitForConnection = (position: number[], id: string, options = {}) =>
+	node('Wait for Connection', 'n8n-nodes-composio-mcp.composioMcp', 1.1, position, {
+		parameters: {
+			resource: 'connectedAccount',
+			operation: 'waitForConnection',
+			connectedAccountId: { __rl: true, mode: 'id', value: id },
+			...options,
+		},
+		credentials: { composioMcpApi: COMPOSIO_CREDENTIAL },
+	});
+
 function composioWorkflow() {
-	return {
-		id: 'benchWaitComposio',
-		name: 'Bench wait: Wait for Connection',
-		active: false,
-		settings: { executionOrder: 'v1' },
-		nodes: [
+	return workflow(
+		'benchWaitComposio',
+		'Bench wait: Wait for Connection',
+		[
 			start,
 			accounts,
-			node('Wait for Connection', 'n8n-nodes-composio-mcp.composioMcp', 1.1, [440, 0], {
-				parameters: {
-					resource: 'connectedAccount',
-					operation: 'waitForConnection',
-					connectedAccountId: { __rl: true, mode: 'id', value: '={{ $json.id }}' },
-					requestOptions: { concurrency: C8 },
-				},
-				credentials: { composioMcpApi: COMPOSIO_CREDENTIAL },
-			}),
+			waitForConnection([440, 0], '={{ $json.id }}', { requestOptions: { concurrency: C8 } }),
 			connected([660, 0]),
 		],
-		connections: {
+		{
 			Start: { main: [link('Accounts')] },
 			Accounts: { main: [link('Wait for Connection')] },
 			'Wait for Connection': { main: [link('Connected')] },
 		},
-	};
+	);
 }
 
 /** The webhook the per-user contender calls once per user, with `{ "id": <account ID> }`. */
@@ -119,12 +130,10 @@ const PER_USER_PATH = 'bench-wait-per-user';
 
 /** As a signup webhook starts one execution per user (examples/onboarding-complete.json). */
 function perUserWorkflow() {
-	return {
-		id: 'benchWaitPerUser',
-		name: 'Bench wait: Wait for Connection, one execution per user',
-		active: false,
-		settings: { executionOrder: 'v1' },
-		nodes: [
+	return workflow(
+		'benchWaitPerUser',
+		'Bench wait: Wait for Connection, one execution per user',
+		[
 			node('Signup', 'n8n-nodes-base.webhook', 2, [0, 0], {
 				webhookId: '5f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0',
 				parameters: {
@@ -134,30 +143,21 @@ function perUserWorkflow() {
 					options: {},
 				},
 			}),
-			node('Wait for Connection', 'n8n-nodes-composio-mcp.composioMcp', 1.1, [220, 0], {
-				parameters: {
-					resource: 'connectedAccount',
-					operation: 'waitForConnection',
-					connectedAccountId: { __rl: true, mode: 'id', value: '={{ $json.body.id }}' },
-				},
-				credentials: { composioMcpApi: COMPOSIO_CREDENTIAL },
-			}),
+			waitForConnection([220, 0], '={{ $json.body.id }}'),
 			connected([440, 0]),
 		],
-		connections: {
+		{
 			Signup: { main: [link('Wait for Connection')] },
 			'Wait for Connection': { main: [link('Connected')] },
 		},
-	};
+	);
 }
 
 function loopWorkflow(simUrl: string) {
-	return {
-		id: 'benchWaitLoop',
-		name: "Bench wait: n8n's nodes in a loop",
-		active: false,
-		settings: { executionOrder: 'v1' },
-		nodes: [
+	return workflow(
+		'benchWaitLoop',
+		"Bench wait: n8n's nodes in a loop",
+		[
 			start,
 			accounts,
 			node('Check the account', 'n8n-nodes-base.httpRequest', 4.2, [440, 0], {
@@ -192,14 +192,14 @@ function loopWorkflow(simUrl: string) {
 				parameters: { amount: INTERVAL8_MS / 1000, unit: 'seconds' },
 			}),
 		],
-		connections: {
+		{
 			Start: { main: [link('Accounts')] },
 			Accounts: { main: [link('Check the account')] },
 			'Check the account': { main: [link('Active?')] },
 			'Active?': { main: [link('Connected'), link('Wait')] },
 			Wait: { main: [link('Check the account')] },
 		},
-	};
+	);
 }
 
 // ── one run ─────────────────────────────────────────────────────────────────────────────────

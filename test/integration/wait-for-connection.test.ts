@@ -303,45 +303,31 @@ describe('Wait for Connection: Wait Timeout', () => {
 		});
 	});
 
-	it('a Wait Timeout that is no multiple of the interval: the last check at Wait Timeout itself, none after', async () => {
-		const account = pending();
+	it.each([
+		// Checks at 0, 5 and 10 s, then 2 s to the timeout.
+		['a Wait Timeout that is no multiple of the interval', 0, 5, 12, [5000, 5000, 2000]],
+		// Checks at 0, 5.3, 10.6 and 15.9 s, then 3.8 s to the timeout: the checks' own time does
+		// not cost the last one.
+		['checks that take 300 ms each', 300, 5, 20, [5000, 5000, 5000, 3800]],
+		['a Poll Interval as long as Wait Timeout (checks of 300 ms)', 300, 10, 10, [9700]],
+	])(
+		'%s: the last check at Wait Timeout itself, none after',
+		async (_case, requestMs, pollInterval, waitTimeout, expectedWaits) => {
+			const account = pending();
+			// Every request the simulator has seen has taken requestMs of the clock.
+			jest
+				.spyOn(Date, 'now')
+				.mockImplementation(() => clock + requestMs * context.sim.requests.length);
 
-		const result = await wait(account, { pollInterval: 5, waitTimeout: 12 });
+			const result = await wait(account, { pollInterval, waitTimeout });
 
-		expect(checksOf(account)).toHaveLength(4);
-		expect(waits).toEqual([5000, 5000, 2000]);
-		expect(result.error?.message).toBe(
-			`Connected account ${account.id} is still INITIATED after 12 s`,
-		);
-	});
-
-	it('checks that take time (300 ms each) do not cost the last check: it comes at Wait Timeout', async () => {
-		const account = pending();
-		// Every request the simulator has seen has taken 300 ms of the clock.
-		jest.spyOn(Date, 'now').mockImplementation(() => clock + 300 * context.sim.requests.length);
-
-		const result = await wait(account, { pollInterval: 5, waitTimeout: 20 });
-
-		// Checks at 0, 5.3, 10.6 and 15.9 s, then 3.8 s to the timeout: a fifth check at 20 s.
-		expect(checksOf(account)).toHaveLength(5);
-		expect(waits).toEqual([5000, 5000, 5000, 3800]);
-		expect(result.error?.message).toBe(
-			`Connected account ${account.id} is still INITIATED after 20 s`,
-		);
-	});
-
-	it('a Poll Interval as long as Wait Timeout: a check at once and one at Wait Timeout', async () => {
-		const account = pending();
-		jest.spyOn(Date, 'now').mockImplementation(() => clock + 300 * context.sim.requests.length);
-
-		const result = await wait(account, { pollInterval: 10, waitTimeout: 10 });
-
-		expect(checksOf(account)).toHaveLength(2);
-		expect(waits).toEqual([9700]);
-		expect(result.error?.message).toBe(
-			`Connected account ${account.id} is still INITIATED after 10 s`,
-		);
-	});
+			expect(checksOf(account)).toHaveLength(expectedWaits.length + 1);
+			expect(waits).toEqual(expectedWaits);
+			expect(result.error?.message).toBe(
+				`Connected account ${account.id} is still INITIATED after ${waitTimeout} s`,
+			);
+		},
+	);
 
 	it('the default Wait Timeout is 300 s: 61 checks at most', async () => {
 		const account = pending();
