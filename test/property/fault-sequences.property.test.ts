@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals -- test tooling: FC_SEED, FC_PATH and FC_RUNS from the environment replay a draw; these rules are n8n Cloud's runtime rules for node code, which this file is not */
 /**
  * Property: whatever sequence of transient faults Composio's creates meet (rate limits, 5xx,
  * resets, lost or mangled answers), no item is lost or duplicated: every item comes out exactly
