@@ -30,7 +30,8 @@ const COMPOSIO_CREDENTIAL = { id: 'benchWaitComposio', name: 'Composio (wait ben
 const HEADER_CREDENTIAL = { id: 'benchWaitHeader', name: 'x-api-key (wait bench)' };
 const AUTH_CONFIG = 'ac_bench_wait_github';
 
-export const accountId = (index: number) => `ca_bench_wait_${index}`;
+const ACCOUNT_PREFIX = 'ca_bench_wait_';
+export const accountId = (index: number) => `${ACCOUNT_PREFIX}${index}`;
 
 type Key = 'composio' | 'perUser' | 'loop';
 
@@ -79,7 +80,7 @@ function node(name: string, type: string, typeVersion: number, position: number[
 const start = node('Start', 'n8n-nodes-base.manualTrigger', 1, [0, 0], { parameters: {} });
 const accounts = node('Accounts', 'n8n-nodes-base.code', 2, [220, 0], {
 	parameters: {
-		jsCode: `return Array.from({ length: ${N8} }, (_, i) => ({ json: { id: 'ca_bench_wait_' + i, userId: 'user-' + i } }));`,
+		jsCode: `return Array.from({ length: ${N8} }, (_, i) => ({ json: { id: '${ACCOUNT_PREFIX}' + i, userId: 'user-' + i } }));`,
 	},
 });
 const connected = (position: number[]) =>
@@ -247,18 +248,33 @@ interface WaitRun {
 	violations: string[];
 }
 
-/** Schedules the activations once the first check has arrived (n8n's start-up is not counted). */
-function activateFromFirstCheck(sim: Simulator, offsets: number[]): () => number | undefined {
+const ACCOUNT_PATH = /^\/api\/v3\/connected_accounts\/([^/]+)$/;
+
+/**
+ * Schedules each account's activation from its own first check: a user connects after their
+ * execution has begun (it made their link), however late n8n started it among many (n8n's
+ * start-up is not counted). Returns a stop that gives the run's first check.
+ */
+function activateFromOwnFirstCheck(sim: Simulator, offsets: number[]): () => number | undefined {
 	let firstAt: number | undefined;
-	const timer = setInterval(() => {
-		const first = sim.requests[0];
-		if (!first) return;
-		clearInterval(timer);
-		firstAt = first.receivedAt;
-		offsets.forEach((offset, index) => sim.activateAt(accountId(index), firstAt! + offset));
-	}, 1);
+	let read = 0;
+	const scheduled = new Set<string>();
+	const schedule = () => {
+		for (; read < sim.requests.length; read++) {
+			const request = sim.requests[read];
+			const id = ACCOUNT_PATH.exec(request.path)?.[1];
+			if (request.method !== 'GET' || !id || scheduled.has(id)) continue;
+			scheduled.add(id);
+			firstAt ??= request.receivedAt;
+			const index = Number(id.slice(ACCOUNT_PREFIX.length));
+			// At its time even when read late: the simulator dates a change at its scheduled time.
+			sim.activateAt(id, request.receivedAt + offsets[index]);
+		}
+	};
+	const timer = setInterval(schedule, 1);
 	return () => {
 		clearInterval(timer);
+		schedule();
 		return firstAt;
 	};
 }
@@ -305,7 +321,7 @@ async function runOnce(
 ): Promise<WaitRun> {
 	const s = sim.sim;
 	prepare(s);
-	const stop = activateFromFirstCheck(s, activationOffsets(seed));
+	const stop = activateFromOwnFirstCheck(s, activationOffsets(seed));
 	const result = await n8n.execute(contender.workflowId);
 	const firstAt = stop();
 	const error = result.run?.data.resultData.error;
@@ -337,7 +353,7 @@ async function runPerUser(
 		const rest = restOf(running.url, await loginAsOwner(running.url));
 		const before = await rest.newestId();
 		const endedBefore = await rest.count(contender.workflowId);
-		const stop = activateFromFirstCheck(s, activationOffsets(seed));
+		const stop = activateFromOwnFirstCheck(s, activationOffsets(seed));
 		const answers = await Promise.all(
 			Array.from({ length: N8 }, async (_, index) => {
 				const response = await fetch(`${running.url}/webhook/${PER_USER_PATH}`, {
@@ -386,7 +402,7 @@ function collect(
 ): WaitRun {
 	const checks = new Map<string, number[]>();
 	for (const request of s.requests) {
-		const id = /^\/api\/v3\/connected_accounts\/([^/]+)$/.exec(request.path)?.[1];
+		const id = ACCOUNT_PATH.exec(request.path)?.[1];
 		if (request.method === 'GET' && id)
 			checks.set(id, [...(checks.get(id) ?? []), request.receivedAt]);
 	}
@@ -598,7 +614,7 @@ export async function waitsAtOnce(
 				`## 8. ${N8} users waiting for their connections at once, accounts ACTIVE at random times within ${WINDOW8_MS / 1000} s, ${R8} requests/s — Wait for Connection: requests per user ≤ 1 + wait/interval **${requestsMet ? 'met' : 'NOT met'}**; ACTIVE → seen by its check ≤ interval + 1 s at p95 **${seenMet ? 'met' : 'NOT met'}** (${s1(p95('composio', 'seenAt'))} s); ACTIVE → item out of the node ≤ interval + 1 s at p95 **${outMet ? 'met' : 'NOT met'}** (${s1(p95('composio', 'outAt'))} s) in one run of ${N8} items; with one execution per user: requests **${perUserRequestsMet ? 'met' : 'NOT met'}**, seen **${perUserMet('seenAt') ? 'met' : 'NOT met'}** (${s1(p95('perUser', 'seenAt'))} s), out **${perUserMet('outAt') ? 'met' : 'NOT met'}** (${s1(p95('perUser', 'outAt'))} s)`,
 				'',
 				`One \`n8n execute\` per row (Manual Trigger → Code with ${N8} account IDs → the contender), but for "execution per user": \`n8n start\` with a Webhook → Wait for Connection workflow active, its webhook called once per user, all at once (as signups start examples/onboarding-complete.json), ${N8} executions read back from n8n's execution list; fresh simulator state, latency ${LATENCY8_MS} ms, a token bucket of ${R8}/s (burst ${R8}) answering 429 with Retry-After beyond it, honest X-RateLimit headers. ` +
-					`The ${N8} accounts are INITIATED; each turns ACTIVE at a random time within ${WINDOW8_MS / 1000} s of the run's first check (the simulator's activateAt; the same times for both contenders of a repeat, a new draw per repeat). ` +
+					`The ${N8} accounts are INITIATED; each turns ACTIVE at a random time within ${WINDOW8_MS / 1000} s of its own first check (the simulator's activateAt: a user connects once their execution has begun, however late n8n started it; the same draw for every contender of a repeat, a new draw per repeat). ` +
 					`**Interval** ${INTERVAL8_MS / 1000} s: Wait for Connection's Poll Interval at its default (Wait Timeout at its default, 300 s), the loop's Wait node alike. ` +
 					`**Requests per user**: GETs of the account, 429s included; the allowance is 1 + (the user's first check → the check that saw ACTIVE, + ${JITTER8_MS} ms for timers and the network) / interval, and "over" counts the users above theirs; **shortest gap**: the least time between two checks of one user. ` +
 					"**ACTIVE → seen**: from the time the account turned ACTIVE to the check that first answered ACTIVE (the simulator's statusChanges: the user's wait is over). " +
