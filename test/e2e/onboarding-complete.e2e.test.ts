@@ -344,11 +344,20 @@ describe('Onboarding to the end in a real n8n', () => {
 					r.path === `/api/v3/connected_accounts/${id}` &&
 					r.endedTick !== undefined,
 			);
-		const waitFor = async (url: string, pollInterval: number, accounts: Array<{ id: string }>) => {
+		const waitFor = async (
+			url: string,
+			pollInterval: number,
+			accounts: Array<{ id: string }>,
+			waitTimeout?: number,
+		) => {
 			const started = await fetch(`${url}/${WEBHOOK}`, {
 				method: 'POST',
 				headers: { 'content-type': 'application/json' },
-				body: JSON.stringify({ pollInterval, accounts: accounts.map(({ id }) => ({ id })) }),
+				body: JSON.stringify({
+					pollInterval,
+					waitTimeout,
+					accounts: accounts.map(({ id }) => ({ id })),
+				}),
 			});
 			expect(started.status).toBe(200);
 			await started.text();
@@ -417,6 +426,38 @@ describe('Onboarding to the end in a real n8n', () => {
 				for (const account of [...waiting, later]) {
 					expect(requestsOf(account.id).filter((r) => r.method !== 'GET')).toEqual([]);
 				}
+			} finally {
+				await running.stop();
+			}
+		}, 300_000);
+
+		it('Wait Timeout: the last check comes at Wait Timeout itself, none after, and the item fails saying the account is still INITIATED', async () => {
+			// Poll Interval 2 s, Wait Timeout 5 s: checks at 0, 2 and 4 s, then one at 5 s (not
+			// dropped because a Poll Interval from 4 s would pass the timeout).
+			const account = env.sim.connectAccount('pia@example.com', AUTH_CONFIG, {
+				status: 'INITIATED',
+			});
+			const running = await env.n8n.start();
+			try {
+				const rest = restOf(running.url, await loginAsOwner(running.url));
+				const before = (await rest.executions(waitForConnectionStop.id)).map((e) => e.id);
+				await waitFor(running.url, 2, [account], 5);
+				const execution = await until('the execution listed', async () =>
+					(await rest.executions(waitForConnectionStop.id)).find((e) => !before.includes(e.id)),
+				);
+				expect(await ended(rest, execution.id)).toEqual({ id: execution.id, status: 'error' });
+				const run = await rest.run(execution.id);
+				expect(run.data.resultData.error?.message).toBe(
+					`Connected account ${account.id} is still INITIATED after 5 s`,
+				);
+				const checks = answeredChecks(account.id);
+				expect(checks).toHaveLength(4);
+				// The last check at Wait Timeout (5 s after the first, within timers' slack), a second
+				// after the one before: sooner than a Poll Interval.
+				const last = checks[3].receivedAt - checks[0].receivedAt;
+				expect(last).toBeGreaterThanOrEqual(4900);
+				expect(last).toBeLessThan(6000);
+				expect(checks[3].receivedAt - checks[2].receivedAt).toBeLessThan(2000);
 			} finally {
 				await running.stop();
 			}
