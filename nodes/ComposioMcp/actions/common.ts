@@ -36,6 +36,19 @@ export class RunStopped extends Error {
 	}
 }
 
+/**
+ * The error for an item whose wait the run's signal ended: the run's stop as it is (the router
+ * drops it: no failure of the item's own), else the execution's cancel.
+ */
+export function interrupted(
+	this: IExecuteFunctions,
+	signal: AbortSignal,
+	itemIndex: number,
+): NodeOperationError | RunStopped {
+	if (signal.reason instanceof RunStopped) return signal.reason;
+	return new NodeOperationError(this.getNode(), 'The execution was cancelled', { itemIndex });
+}
+
 function holdsExpression(value: unknown): boolean {
 	if (typeof value === 'string') return value.startsWith('=');
 	if (Array.isArray(value)) return value.some(holdsExpression);

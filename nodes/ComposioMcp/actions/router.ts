@@ -8,7 +8,7 @@ import { Slots } from '../../shared/helpers/slots';
 import { ComposioClient, toRequestSettings, toScheduling } from '../../shared/transport';
 
 import type { ItemContext, OperationModule } from './common';
-import { RunStopped } from './common';
+import { interrupted, RunStopped } from './common';
 import * as resources from './resources';
 
 /** resource → operation value → its module, built once from the resources' own modules. */
@@ -111,13 +111,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 					const group = Math.floor(itemIndex / concurrency);
 					if (slots && batchIntervalMs > 0 && group > 0) {
 						const staggered = await settle(pause(group * batchIntervalMs, run.signal));
-						if (!staggered.ok) {
-							throw run.signal.reason instanceof RunStopped
-								? run.signal.reason
-								: new NodeOperationError(this.getNode(), 'The execution was cancelled', {
-										itemIndex,
-									});
-						}
+						if (!staggered.ok) throw interrupted.call(this, run.signal, itemIndex);
 					}
 					const item: ItemContext = {
 						itemIndex,

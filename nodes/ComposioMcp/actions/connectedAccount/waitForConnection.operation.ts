@@ -6,7 +6,7 @@ import { settle } from '../../../shared/helpers/settle';
 import { addDescription } from '../../../shared/transport';
 import { getConnectedAccount } from '../../calls';
 import type { ConcurrencyOf, ItemContext, OperationOption } from '../common';
-import { CONNECTED_ACCOUNT_ID, invalidInput, readIds, readParameter, RunStopped } from '../common';
+import { CONNECTED_ACCOUNT_ID, interrupted, invalidInput, readIds, readParameter } from '../common';
 import { connectedAccountLocator } from '../common.descriptions';
 import { readSimplify, simplifyConnectedAccount, simplifyField } from '../simplify';
 
@@ -233,14 +233,4 @@ function ended(
 			description: `A disabled account's tools do not run, whatever its status, so the wait ends. Enable it (Connected Account › Enable), then wait again.`,
 		},
 	);
-}
-
-/** The run's signal ended the wait: the run's stop as it is, else the execution's cancel. */
-function interrupted(
-	this: IExecuteFunctions,
-	signal: AbortSignal,
-	itemIndex: number,
-): NodeOperationError | RunStopped {
-	if (signal.reason instanceof RunStopped) return signal.reason;
-	return new NodeOperationError(this.getNode(), 'The execution was cancelled', { itemIndex });
 }
