@@ -312,8 +312,17 @@ function prepare(s: Simulator): void {
 	s.setRateLimit({ perSecond: R8 });
 }
 
-/** One `n8n execute` of the contender's workflow, all users in one run. */
-async function runOnce(
+/** What a contender's run gave: when each account's item left n8n, and the first error. */
+interface Driven {
+	out: Map<string, number[]>;
+	error?: string;
+}
+
+/**
+ * One contender's run on fresh simulator state. The activations are scheduled from each
+ * account's own first check, so they may be armed before n8n has started.
+ */
+async function measure(
 	n8n: N8n,
 	sim: LocalSim,
 	contender: Contender,
@@ -322,17 +331,24 @@ async function runOnce(
 	const s = sim.sim;
 	prepare(s);
 	const stop = activateFromOwnFirstCheck(s, activationOffsets(seed));
+	try {
+		const drive = contender.key === 'perUser' ? executionPerUser : oneExecution;
+		const { out, error } = await drive(n8n, contender);
+		return collect(s, contender, out, stop(), error);
+	} finally {
+		stop();
+	}
+}
+
+/** One `n8n execute` of the contender's workflow, all users in one run. */
+async function oneExecution(n8n: N8n, contender: Contender): Promise<Driven> {
 	const result = await n8n.execute(contender.workflowId);
-	const firstAt = stop();
-	const error = result.run?.data.resultData.error;
-	return collect(
-		s,
-		contender,
-		outTimes(result.run, contender.outNode),
-		firstAt,
-		error?.message ??
+	return {
+		out: outTimes(result.run, contender.outNode),
+		error:
+			result.run?.data.resultData.error?.message ??
 			(result.run ? undefined : `no run printed: ${(result.stderr || result.stdout).slice(-300)}`),
-	);
+	};
 }
 
 /**
@@ -340,20 +356,12 @@ async function runOnce(
  * starting its own execution; once none is new or running (10 minutes at most), every one of
  * them read back from n8n's execution list (REST, as the editor reads them).
  */
-async function runPerUser(
-	n8n: N8n,
-	sim: LocalSim,
-	contender: Contender,
-	seed: number,
-): Promise<WaitRun> {
-	const s = sim.sim;
-	prepare(s);
+async function executionPerUser(n8n: N8n, contender: Contender): Promise<Driven> {
 	const running = await n8n.start();
 	try {
 		const rest = restOf(running.url, await loginAsOwner(running.url));
 		const before = await rest.newestId();
 		const endedBefore = await rest.count(contender.workflowId);
-		const stop = activateFromOwnFirstCheck(s, activationOffsets(seed));
 		const answers = await Promise.all(
 			Array.from({ length: N8 }, async (_, index) => {
 				const response = await fetch(`${running.url}/webhook/${PER_USER_PATH}`, {
@@ -374,7 +382,6 @@ async function runPerUser(
 			if (Date.now() > deadline) break;
 			await new Promise((resolve) => setTimeout(resolve, 250));
 		}
-		const firstAt = stop();
 		const out = new Map<string, number[]>();
 		const errors: string[] = [];
 		for (let id = before + 1; id <= before + N8; id++) {
@@ -386,7 +393,7 @@ async function runPerUser(
 			}
 		}
 		if (refused > 0) errors.unshift(`${refused} webhook calls not answered 200`);
-		return collect(s, contender, out, firstAt, errors.length > 0 ? errors[0] : undefined);
+		return { out, error: errors[0] };
 	} finally {
 		await running.stop();
 	}
@@ -571,12 +578,7 @@ export async function waitsAtOnce(
 		for (let rep = 0; rep < repeat; rep++) {
 			// Alternating; both contenders of a repeat get the same activation times.
 			for (const contender of rep % 2 ? [...CONTENDERS].reverse() : CONTENDERS) {
-				const run = await (contender.key === 'perUser' ? runPerUser : runOnce)(
-					n8n,
-					sim,
-					contender,
-					18_000 + rep,
-				);
+				const run = await measure(n8n, sim, contender, 18_000 + rep);
 				runs[contender.key].push(run);
 				rows.push(row(contender, rep, run));
 				log(
