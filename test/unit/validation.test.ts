@@ -1,4 +1,9 @@
-import { parseId, parsePathId, parseText } from '../../nodes/shared/helpers/validation';
+import {
+	parseBoundedNumber,
+	parseId,
+	parsePathId,
+	parseText,
+} from '../../nodes/shared/helpers/validation';
 
 describe('parseId', () => {
 	it.each([
@@ -79,5 +84,32 @@ describe('parsePathId', () => {
 	it('accepts ids that merely contain dots', () => {
 		expect(parsePathId('../x', 'Server')).toEqual({ ok: true, value: '../x' });
 		expect(parsePathId('a.b', 'Server')).toEqual({ ok: true, value: 'a.b' });
+	});
+});
+
+describe('parseBoundedNumber', () => {
+	const seconds = { label: 'Poll Interval', min: 1, max: 300, unit: 'seconds' };
+	const whole = { label: 'Max', min: 2, max: 10, whole: true };
+
+	it.each([
+		[5, seconds, 5],
+		['2.5', seconds, 2.5],
+		[' 300 ', seconds, 300],
+		[2, whole, 2],
+		['10', whole, 10],
+	])('%j within %j: %j', (value, bounds, expected) => {
+		expect(parseBoundedNumber(value, bounds)).toEqual({ ok: true, value: expected });
+	});
+
+	it.each([
+		[0, seconds, 'Poll Interval must be a number of seconds from 1 to 300, got 0'],
+		['', seconds, 'Poll Interval must be a number of seconds from 1 to 300, got ""'],
+		['soon', seconds, 'Poll Interval must be a number of seconds from 1 to 300, got "soon"'],
+		[null, seconds, 'Poll Interval must be a number of seconds from 1 to 300, got null'],
+		[undefined, seconds, 'Poll Interval must be a number of seconds from 1 to 300, got undefined'],
+		[2.5, whole, 'Max must be a whole number from 2 to 10, got 2.5'],
+		[11, whole, 'Max must be a whole number from 2 to 10, got 11'],
+	])('%j within %j is refused: %s', (value, bounds, message) => {
+		expect(parseBoundedNumber(value, bounds)).toEqual({ ok: false, message });
 	});
 });

@@ -2,7 +2,12 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { NodeOperationError } from 'n8n-workflow';
 
 import { parseList } from '../../shared/helpers/lists';
-import { parseId, parsePathId, parseText } from '../../shared/helpers/validation';
+import {
+	parseBoundedNumber,
+	parseId,
+	parsePathId,
+	parseText,
+} from '../../shared/helpers/validation';
 import type { ComposioClient } from '../../shared/transport';
 
 /**
@@ -239,6 +244,16 @@ export function readList(
 	itemIndex: number,
 ): string[] {
 	return parsedOrFail(this, parseList(value, label), itemIndex);
+}
+
+/** A number within bounds (a number or numeric text), or the item fails before any request. */
+export function readBoundedNumber(
+	this: IExecuteFunctions,
+	value: unknown,
+	bounds: Parameters<typeof parseBoundedNumber>[1],
+	itemIndex: number,
+): number {
+	return parsedOrFail(this, parseBoundedNumber(value, bounds), itemIndex);
 }
 
 /** A text parameter or option as Composio receives it ('' if not given); a list or object fails the item. */

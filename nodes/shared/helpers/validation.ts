@@ -57,3 +57,26 @@ export function parsePathId(value: unknown, label: string): TextParseResult {
 	}
 	return parsed;
 }
+
+/**
+ * A number given as a number or as numeric text, within `min`–`max` (a whole number when `whole`),
+ * or why not: "<label> must be a [whole] number [of <unit>] from <min> to <max>, got <value>".
+ */
+export function parseBoundedNumber(
+	value: unknown,
+	bounds: { label: string; min: number; max: number; whole?: boolean; unit?: string },
+): { ok: true; value: number } | { ok: false; message: string } {
+	const { label, min, max, whole = false, unit } = bounds;
+	const number = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+	if (
+		typeof number === 'number' &&
+		number >= min &&
+		number <= max &&
+		(!whole || Number.isInteger(number))
+	) {
+		return { ok: true, value: number };
+	}
+	const kind = `${whole ? 'a whole number' : 'a number'}${unit ? ` of ${unit}` : ''}`;
+	const shown = JSON.stringify(value) ?? String(value);
+	return { ok: false, message: `${label} must be ${kind} from ${min} to ${max}, got ${shown}` };
+}

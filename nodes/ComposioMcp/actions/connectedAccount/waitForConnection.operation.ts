@@ -6,7 +6,14 @@ import { settle } from '../../../shared/helpers/settle';
 import { addDescription } from '../../../shared/transport';
 import { getConnectedAccount } from '../../calls';
 import type { ConcurrencyOf, ItemContext, OperationOption } from '../common';
-import { CONNECTED_ACCOUNT_ID, interrupted, invalidInput, readIds, readParameter } from '../common';
+import {
+	CONNECTED_ACCOUNT_ID,
+	interrupted,
+	invalidInput,
+	readBoundedNumber,
+	readIds,
+	readParameter,
+} from '../common';
 import { connectedAccountLocator } from '../common.descriptions';
 import { readSimplify, simplifyConnectedAccount, simplifyField } from '../simplify';
 
@@ -66,15 +73,8 @@ export const description: INodeProperties[] = [
 /** A number of seconds within the field's bounds, or the item fails before any request. */
 function readSeconds(this: IExecuteFunctions, item: ItemContext, field: typeof INTERVAL): number {
 	const value = readParameter.call(this, item, field.name, field.default);
-	const seconds = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
-	if (typeof seconds !== 'number' || !(seconds >= field.min && seconds <= field.max)) {
-		throw invalidInput.call(
-			this,
-			`${field.label} must be a number of seconds from ${field.min} to ${field.max}, got ${JSON.stringify(value) ?? String(value)}`,
-			item.itemIndex,
-		);
-	}
-	return seconds * 1000;
+	const bounds = { label: field.label, min: field.min, max: field.max, unit: 'seconds' };
+	return readBoundedNumber.call(this, value, bounds, item.itemIndex) * 1000;
 }
 
 /**

@@ -1,7 +1,15 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import type { ItemContext } from '../common';
-import { invalidInput, locatorValue, readBoolean, readList, readText, requireV31 } from '../common';
+import {
+	invalidInput,
+	locatorValue,
+	readBoolean,
+	readBoundedNumber,
+	readList,
+	readText,
+	requireV31,
+} from '../common';
 import { authConfigLocator, callbackUrlField } from '../common.descriptions';
 
 /** Composio's bounds of multi_account.max_accounts_per_toolkit, and its default (when enabled). */
@@ -174,20 +182,12 @@ function readMultiAccount(
 	if (settings === undefined) return undefined;
 	requireV31.call(this, item, 'Multi-Account');
 	const { itemIndex } = item;
-	const given = settings.maxAccountsPerToolkit ?? MAX_ACCOUNTS.default;
-	const most = typeof given === 'string' && given.trim() !== '' ? Number(given) : given;
-	if (
-		typeof most !== 'number' ||
-		!Number.isInteger(most) ||
-		most < MAX_ACCOUNTS.min ||
-		most > MAX_ACCOUNTS.max
-	) {
-		throw invalidInput.call(
-			this,
-			`Multi-Account: Max Accounts per Toolkit must be a whole number from ${MAX_ACCOUNTS.min} to ${MAX_ACCOUNTS.max}, got ${JSON.stringify(given) ?? String(given)}`,
-			itemIndex,
-		);
-	}
+	const most = readBoundedNumber.call(
+		this,
+		settings.maxAccountsPerToolkit ?? MAX_ACCOUNTS.default,
+		{ ...MAX_ACCOUNTS, label: 'Multi-Account: Max Accounts per Toolkit', whole: true },
+		itemIndex,
+	);
 	return {
 		enable: readBoolean.call(this, settings.enable ?? true, 'Multi-Account: Enable', itemIndex),
 		max_accounts_per_toolkit: most,
